@@ -1,0 +1,277 @@
+//! Keys, BIP-340 Schnorr signatures and x-only ECDH.
+//!
+//! Nostr keys are secp256k1 with x-only (32-byte) public keys, signatures are BIP-340 over the
+//! 32-byte event id. k256's `Signer::sign` hashes its input first, which is wrong for Nostr, so
+//! signing goes through the prehash API with the caller's aux randomness (sans-IO: no RNG here).
+
+use core::fmt;
+
+use k256::schnorr::signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner};
+use k256::schnorr::signature::rand_core::{TryCryptoRng, TryRng};
+use k256::schnorr::{SigningKey, VerifyingKey};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::{Error, hex};
+
+/// A secp256k1 secret key. Zeroized on drop, never printed, not `Clone` (copies of key material
+/// are exactly what we are trying to avoid).
+pub struct SecretKey {
+    inner: SigningKey,
+}
+
+impl SecretKey {
+    /// From 32 big-endian bytes; rejects zero and values not below the curve order.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
+        let inner = SigningKey::from_slice(bytes).map_err(|_| Error::InvalidSecretKey)?;
+        Ok(Self { inner })
+    }
+
+    /// From 64 hex characters.
+    pub fn from_hex(s: &str) -> Result<Self, Error> {
+        let bytes = Zeroizing::new(hex::decode_array::<32>(s.as_bytes())?);
+        Self::from_bytes(&bytes)
+    }
+
+    /// The raw scalar bytes; the caller must zeroize its copy (it is wrapped to make that automatic).
+    pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
+        Zeroizing::new(self.inner.to_bytes().into())
+    }
+
+    /// The x-only public key.
+    pub fn public_key(&self) -> PublicKey {
+        let vk = *self.inner.verifying_key();
+        PublicKey {
+            bytes: vk.to_bytes().into(),
+            point: vk,
+        }
+    }
+
+    /// BIP-340 signature over a 32-byte message (a Nostr event id), with caller-supplied aux
+    /// randomness (BIP-340 recommends fresh random bytes; all-zero is still a valid signature).
+    pub fn sign_schnorr(&self, msg: &[u8; 32], aux_rand: &[u8; 32]) -> Result<Signature, Error> {
+        let mut rng = AuxRand(Some(*aux_rand));
+        let sig = self
+            .inner
+            .sign_prehash_with_rng(&mut rng, msg)
+            .map_err(|_| Error::Signing)?;
+        Ok(Signature(sig.to_bytes()))
+    }
+
+    /// The x coordinate of `self * peer`: the shared secret of NIP-04 and the IKM of NIP-44.
+    pub fn shared_x(&self, peer: &PublicKey) -> SharedX {
+        let shared = k256::elliptic_curve::ecdh::diffie_hellman(
+            self.inner.as_nonzero_scalar(),
+            peer.point.as_affine(),
+        );
+        let mut out = [0u8; 32];
+        out.copy_from_slice(shared.raw_secret_bytes());
+        SharedX(out)
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SecretKey(..)")
+    }
+}
+
+/// Hands k256 the caller's 32 aux bytes exactly once, through the stable randomized-prehash API.
+struct AuxRand(Option<[u8; 32]>);
+
+/// The aux bytes were already consumed (k256 asked twice, which it does not do today).
+#[derive(Debug)]
+struct AuxExhausted;
+
+impl fmt::Display for AuxExhausted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("aux randomness already used")
+    }
+}
+
+impl core::error::Error for AuxExhausted {}
+
+impl TryRng for AuxRand {
+    type Error = AuxExhausted;
+
+    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+        Err(AuxExhausted)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+        Err(AuxExhausted)
+    }
+
+    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+        match self.0.take() {
+            Some(mut aux) if dst.len() == aux.len() => {
+                dst.copy_from_slice(&aux);
+                aux.zeroize();
+                Ok(())
+            }
+            _ => Err(AuxExhausted),
+        }
+    }
+}
+
+impl TryCryptoRng for AuxRand {}
+
+impl Drop for AuxRand {
+    fn drop(&mut self) {
+        if let Some(aux) = self.0.as_mut() {
+            aux.zeroize();
+        }
+    }
+}
+
+/// The 32-byte x coordinate of an ECDH point. Zeroized on drop.
+pub struct SharedX(pub(crate) [u8; 32]);
+
+impl SharedX {
+    /// The raw bytes (e.g. as NIP-04's AES key).
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+impl Drop for SharedX {
+    fn drop(&mut self) {
+        self.0.zeroize();
+    }
+}
+
+impl ZeroizeOnDrop for SharedX {}
+
+impl fmt::Debug for SharedX {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("SharedX(..)")
+    }
+}
+
+/// An x-only secp256k1 public key that is known to be on the curve.
+#[derive(Clone, Copy)]
+pub struct PublicKey {
+    bytes: [u8; 32],
+    point: VerifyingKey,
+}
+
+impl PublicKey {
+    /// From 32 bytes; rejects x coordinates with no curve point.
+    pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
+        let point = VerifyingKey::from_bytes(bytes.into()).map_err(|_| Error::InvalidPublicKey)?;
+        Ok(Self {
+            bytes: *bytes,
+            point,
+        })
+    }
+
+    /// From 64 hex characters (either case on input).
+    pub fn from_hex(s: &str) -> Result<Self, Error> {
+        Self::from_hex_bytes(s.as_bytes())
+    }
+
+    /// From 64 hex characters given as bytes.
+    pub fn from_hex_bytes(s: &[u8]) -> Result<Self, Error> {
+        Self::from_bytes(&hex::decode_array::<32>(s)?)
+    }
+
+    /// The 32 x-only bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.bytes
+    }
+
+    /// 64 lowercase hex characters.
+    pub fn to_hex(&self) -> [u8; 64] {
+        hex::encode_array(&self.bytes)
+    }
+
+    /// Verify a BIP-340 signature over a 32-byte message.
+    pub fn verify_schnorr(&self, msg: &[u8; 32], sig: &Signature) -> Result<(), Error> {
+        let sig = k256::schnorr::Signature::try_from(&sig.0[..]).map_err(|_| Error::BadSignature)?;
+        self.point
+            .verify_prehash(msg, &sig)
+            .map_err(|_| Error::BadSignature)
+    }
+}
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.bytes == other.bytes
+    }
+}
+
+impl Eq for PublicKey {}
+
+impl fmt::Debug for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex = self.to_hex();
+        // Hex digits are ASCII, so this cannot fail; fall back to a marker rather than panic.
+        f.write_str("PublicKey(")?;
+        f.write_str(core::str::from_utf8(&hex).unwrap_or("?"))?;
+        f.write_str(")")
+    }
+}
+
+/// A 64-byte BIP-340 signature (not checked until verified).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Signature(pub [u8; 64]);
+
+impl Signature {
+    /// From 128 hex characters.
+    pub fn from_hex_bytes(s: &[u8]) -> Result<Self, Error> {
+        Ok(Self(hex::decode_array::<64>(s)?))
+    }
+
+    /// 128 lowercase hex characters.
+    pub fn to_hex(&self) -> [u8; 128] {
+        hex::encode_array(&self.0)
+    }
+}
+
+impl fmt::Debug for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let hex = self.to_hex();
+        f.write_str(core::str::from_utf8(&hex).unwrap_or("?"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_redacts_secret() {
+        let sk = SecretKey::from_bytes(&[1u8; 32]).unwrap();
+        let mut buf = heapless::String::<64>::new();
+        core::fmt::write(&mut buf, format_args!("{sk:?}")).unwrap();
+        assert_eq!(buf.as_str(), "SecretKey(..)");
+    }
+
+    #[test]
+    fn rejects_zero_and_order() {
+        assert!(SecretKey::from_bytes(&[0u8; 32]).is_err());
+        assert!(SecretKey::from_bytes(&[0xffu8; 32]).is_err());
+    }
+
+    #[test]
+    fn ecdh_is_symmetric() {
+        let a = SecretKey::from_bytes(&[2u8; 32]).unwrap();
+        let b = SecretKey::from_bytes(&[3u8; 32]).unwrap();
+        assert_eq!(
+            a.shared_x(&b.public_key()).as_bytes(),
+            b.shared_x(&a.public_key()).as_bytes()
+        );
+    }
+
+    #[test]
+    fn sign_verify_and_tamper() {
+        let sk = SecretKey::from_bytes(&[9u8; 32]).unwrap();
+        let pk = sk.public_key();
+        let msg = [5u8; 32];
+        let sig = sk.sign_schnorr(&msg, &[1u8; 32]).unwrap();
+        pk.verify_schnorr(&msg, &sig).unwrap();
+        let mut bad = sig;
+        bad.0[10] ^= 1;
+        assert_eq!(pk.verify_schnorr(&msg, &bad), Err(Error::BadSignature));
+        assert_eq!(pk.verify_schnorr(&[6u8; 32], &sig), Err(Error::BadSignature));
+    }
+}
