@@ -186,7 +186,8 @@ impl PublicKey {
 
     /// Verify a BIP-340 signature over a 32-byte message.
     pub fn verify_schnorr(&self, msg: &[u8; 32], sig: &Signature) -> Result<(), Error> {
-        let sig = k256::schnorr::Signature::try_from(&sig.0[..]).map_err(|_| Error::BadSignature)?;
+        let sig =
+            k256::schnorr::Signature::try_from(&sig.0[..]).map_err(|_| Error::BadSignature)?;
         self.point
             .verify_prehash(msg, &sig)
             .map_err(|_| Error::BadSignature)
@@ -272,6 +273,9 @@ mod tests {
         let mut bad = sig;
         bad.0[10] ^= 1;
         assert_eq!(pk.verify_schnorr(&msg, &bad), Err(Error::BadSignature));
-        assert_eq!(pk.verify_schnorr(&[6u8; 32], &sig), Err(Error::BadSignature));
+        assert_eq!(
+            pk.verify_schnorr(&[6u8; 32], &sig),
+            Err(Error::BadSignature)
+        );
     }
 }

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The project's test command (README): lint, unit + integration tests, the no_std/C-ABI check.
+# Works on a fresh machine with the Rust toolchain; `.ci/run` installs anything else first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy (deny warnings)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test (workspace)"
+cargo test --workspace --locked
+
+step "no_std + no-alloc staticlib, driven from C"
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}/nostd" nostd-check/run.sh
