@@ -23,6 +23,7 @@
 
 pub mod error;
 pub mod hex;
+pub mod json;
 pub mod keys;
 
 pub use error::Error;
