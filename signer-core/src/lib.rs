@@ -25,5 +25,6 @@ pub mod error;
 pub mod hex;
 pub mod json;
 pub mod keys;
+pub mod nip19;
 
 pub use error::Error;
