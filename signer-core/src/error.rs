@@ -35,6 +35,8 @@ pub enum Error {
     Signing,
     /// A NIP-98 authorization check failed; names which one.
     Unauthorized(&'static str),
+    /// An event template names a pubkey other than the signing key.
+    WrongPubkey,
 }
 
 impl fmt::Display for Error {
@@ -53,6 +55,7 @@ impl fmt::Display for Error {
             Error::Bech32 => f.write_str("invalid bech32 string"),
             Error::Signing => f.write_str("signing failed"),
             Error::Unauthorized(why) => write!(f, "unauthorized: {why}"),
+            Error::WrongPubkey => f.write_str("event pubkey is not the signing key"),
         }
     }
 }

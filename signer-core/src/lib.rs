@@ -22,6 +22,7 @@
 #![warn(missing_docs, clippy::unwrap_used)]
 
 pub mod error;
+pub mod event;
 pub mod hex;
 pub mod json;
 pub mod keys;
