@@ -27,5 +27,6 @@ pub mod hex;
 pub mod json;
 pub mod keys;
 pub mod nip19;
+pub mod nip98;
 
 pub use error::Error;
