@@ -1,1 +1,2 @@
+//! Load tool (filled in later).
 fn main() {}

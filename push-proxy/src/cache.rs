@@ -58,7 +58,14 @@ impl EventCache {
             return;
         }
         self.bytes += json.len();
-        self.map.insert(id, Entry { json, signers, at: now });
+        self.map.insert(
+            id,
+            Entry {
+                json,
+                signers,
+                at: now,
+            },
+        );
         self.order.push_back(id);
         self.evict(now);
     }

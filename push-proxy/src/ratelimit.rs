@@ -35,9 +35,8 @@ impl<K: Hash + Eq + Copy> RateLimiter<K> {
         if self.buckets.len() >= self.max_keys && !self.buckets.contains_key(&key) {
             // Forget clients whose bucket is full again: they lose nothing.
             let (burst, per_sec) = (self.burst, self.per_sec);
-            self.buckets.retain(|_, b| {
-                b.tokens + now.duration_since(b.at).as_secs_f64() * per_sec < burst
-            });
+            self.buckets
+                .retain(|_, b| b.tokens + now.duration_since(b.at).as_secs_f64() * per_sec < burst);
             if self.buckets.len() >= self.max_keys {
                 return false;
             }

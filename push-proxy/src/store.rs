@@ -38,7 +38,11 @@ impl ApnsEnv {
     }
 
     fn from_byte(b: u8) -> Self {
-        if b == 1 { Self::Sandbox } else { Self::Production }
+        if b == 1 {
+            Self::Sandbox
+        } else {
+            Self::Production
+        }
     }
 
     /// The name used in the API and logs.
@@ -118,11 +122,13 @@ pub trait Store: Send + Sync + 'static {
     fn remove_pair(&self, signer: &[u8; 32], client: &[u8; 32]) -> Result<bool, StoreError>;
 }
 
+/// A two-part binary key.
+type Key2 = (&'static [u8], &'static [u8]);
+
 /// `(pubkey, token) -> (env, registered_at_ms)`.
-const REGISTRATIONS: TableDefinition<(&[u8], &[u8]), (u8, u64)> =
-    TableDefinition::new("registrations_v1");
+const REGISTRATIONS: TableDefinition<Key2, (u8, u64)> = TableDefinition::new("registrations_v1");
 /// `(signer, client) -> relay URLs joined by '\n'`.
-const PAIRS: TableDefinition<(&[u8], &[u8]), &str> = TableDefinition::new("pairs_v1");
+const PAIRS: TableDefinition<Key2, &str> = TableDefinition::new("pairs_v1");
 
 /// The embedded single-file store.
 pub struct RedbStore {
@@ -287,7 +293,10 @@ mod tests {
         assert_eq!(pairs[0].relays, vec!["wss://a", "wss://b"]);
         // Re-registered after the 410 timestamp: kept.
         assert!(!s.prune_registration(&[1; 32], &r.token, Some(999)).unwrap());
-        assert!(s.prune_registration(&[1; 32], &r.token, Some(1_001)).unwrap());
+        assert!(
+            s.prune_registration(&[1; 32], &r.token, Some(1_001))
+                .unwrap()
+        );
         assert!(s.load().unwrap().0.is_empty());
         assert!(s.remove_pair(&[1; 32], &[2; 32]).unwrap());
         let _ = std::fs::remove_dir_all(&dir);
