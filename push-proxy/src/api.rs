@@ -31,7 +31,7 @@ use crate::ratelimit::RateLimiter;
 use crate::registry::{Registry, RegistryError};
 use crate::relay::RelayShared;
 use crate::store::{ApnsEnv, Pair, Registration};
-use crate::verify::{Nip98Request, hex32, sha256, verify_nip98};
+use crate::verify::{Nip98Request, hex32, verify_nip98};
 
 /// Largest accepted auth header (base64 of a small event).
 const MAX_AUTH_HEADER: usize = 8 * 1024;
@@ -188,7 +188,7 @@ impl AppState {
         let req = Nip98Request {
             url: &url,
             method,
-            body_sha256: body.map(sha256),
+            body,
             now: unix_now(),
         };
         let pubkey = verify_nip98(&event, &req).map_err(|e| unauthorized(e.reason()))?;

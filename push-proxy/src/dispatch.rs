@@ -20,7 +20,7 @@ use crate::dedupe::Dedupe;
 use crate::metrics::Metrics;
 use crate::registry::Registry;
 use crate::relay::Inbound;
-use crate::verify::{NIP46_KIND, hex32, parse_event};
+use crate::verify::{NIP46_KIND, parse_event};
 
 /// At most this many `p` tags of one event are considered.
 const MAX_TARGETS: usize = 4;
@@ -121,12 +121,8 @@ async fn handle(d: &Arc<Dispatch>, dedupe: &mut Dedupe, inbound: Inbound) {
         return;
     }
     let mut targets: Vec<[u8; 32]> = Vec::new();
-    for p in ev.tag_values("p").take(MAX_TARGETS) {
-        if let Some(pk) = hex32(p)
-            && pk != *ev.pubkey()
-            && !targets.contains(&pk)
-            && d.registry.is_registered(&pk)
-        {
+    for pk in ev.p_tags().take(MAX_TARGETS) {
+        if pk != *ev.pubkey() && !targets.contains(&pk) && d.registry.is_registered(&pk) {
             targets.push(pk);
         }
     }
@@ -138,21 +134,22 @@ async fn handle(d: &Arc<Dispatch>, dedupe: &mut Dedupe, inbound: Inbound) {
         Metrics::inc(&m.events_duplicate);
         return;
     }
-    let ev = match ev.verify() {
-        Ok(ev) => ev,
+    match ev.verify() {
+        Ok(()) => {}
         Err(e) => {
             Metrics::inc(&m.events_invalid);
             tracing::debug!(error = %e, "dropping invalid event");
             return;
         }
     };
-    dedupe.insert(ev.id);
+    let id = *ev.id();
+    dedupe.insert(id);
     Metrics::inc(&m.events_routed);
     m.last_event_unix.store(unix_now(), Ordering::Relaxed);
-    let event_id = hex::encode(ev.id);
+    let event_id = hex::encode(id);
     let json: Arc<str> = Arc::from(&*inbound.json);
     d.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(
-        ev.id,
+        id,
         json.clone(),
         targets.clone(),
         Instant::now(),

@@ -187,7 +187,7 @@ fn diff_frames(old: &Plan, new: &Plan, since: u64) -> Vec<String> {
 struct IdOnly<'a> {
     #[serde(borrow)]
     id: &'a str,
-    kind: u32,
+    kind: u16,
 }
 
 enum SessionEnd {
