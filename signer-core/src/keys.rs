@@ -17,13 +17,19 @@ use crate::{Error, hex};
 /// are exactly what we are trying to avoid).
 pub struct SecretKey {
     inner: SigningKey,
+    /// The scalar exactly as given: k256 negates keys whose public point has an odd y, so
+    /// `inner.to_bytes()` would export a different nsec for half of all keys.
+    bytes: Zeroizing<[u8; 32]>,
 }
 
 impl SecretKey {
     /// From 32 big-endian bytes; rejects zero and values not below the curve order.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
         let inner = SigningKey::from_slice(bytes).map_err(|_| Error::InvalidSecretKey)?;
-        Ok(Self { inner })
+        Ok(Self {
+            inner,
+            bytes: Zeroizing::new(*bytes),
+        })
     }
 
     /// From 64 hex characters.
@@ -32,9 +38,10 @@ impl SecretKey {
         Self::from_bytes(&bytes)
     }
 
-    /// The raw scalar bytes; the caller must zeroize its copy (it is wrapped to make that automatic).
+    /// The scalar bytes exactly as imported (what an nsec export must show), in a wrapper that
+    /// zeroizes the copy on drop.
     pub fn to_bytes(&self) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(self.inner.to_bytes().into())
+        Zeroizing::new(*self.bytes)
     }
 
     /// The x-only public key.
@@ -245,6 +252,22 @@ mod tests {
         let mut buf = heapless::String::<64>::new();
         core::fmt::write(&mut buf, format_args!("{sk:?}")).unwrap();
         assert_eq!(buf.as_str(), "SecretKey(..)");
+    }
+
+    #[test]
+    fn to_bytes_returns_the_imported_scalar_for_odd_y_keys() {
+        // Find keys on both sides of k256's even-y normalisation; both must export unchanged.
+        let mut seen_odd = false;
+        for b in 1u8..=16 {
+            let bytes = [b; 32];
+            let sk = SecretKey::from_bytes(&bytes).unwrap();
+            assert_eq!(*sk.to_bytes(), bytes);
+            seen_odd |= sk.inner.to_bytes().as_slice() != bytes.as_slice();
+        }
+        assert!(
+            seen_odd,
+            "no odd-y key among the samples: the test would prove nothing"
+        );
     }
 
     #[test]
