@@ -27,6 +27,7 @@ pub mod hex;
 pub mod json;
 pub mod keys;
 pub mod nip19;
+pub mod nip44;
 pub mod nip46;
 pub mod nip98;
 
