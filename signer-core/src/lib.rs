@@ -26,6 +26,7 @@ pub mod event;
 pub mod hex;
 pub mod json;
 pub mod keys;
+pub mod nip04;
 pub mod nip19;
 pub mod nip44;
 pub mod nip46;
