@@ -33,10 +33,18 @@ pub enum Error {
     Bech32,
     /// Signing failed (the derived nonce was zero: astronomically unlikely).
     Signing,
+    /// HKDF refused its inputs (cannot happen with NIP-44's fixed sizes; reported, not hidden).
+    KeyDerivation,
     /// A NIP-98 authorization check failed; names which one.
     Unauthorized(&'static str),
     /// An event template names a pubkey other than the signing key.
     WrongPubkey,
+    /// A named thing (e.g. "account", "client", "pending request") does not exist.
+    NotFound(&'static str),
+    /// A state snapshot was written by another (older or newer) format version.
+    UnsupportedStateVersion(u16),
+    /// The caller's key source has no secret key for a key the core needs.
+    KeyUnavailable,
 }
 
 impl fmt::Display for Error {
@@ -54,8 +62,12 @@ impl fmt::Display for Error {
             Error::UnsupportedVersion => f.write_str("unsupported encryption version"),
             Error::Bech32 => f.write_str("invalid bech32 string"),
             Error::Signing => f.write_str("signing failed"),
+            Error::KeyDerivation => f.write_str("key derivation failed"),
             Error::Unauthorized(why) => write!(f, "unauthorized: {why}"),
             Error::WrongPubkey => f.write_str("event pubkey is not the signing key"),
+            Error::NotFound(what) => write!(f, "{what} not found"),
+            Error::UnsupportedStateVersion(v) => write!(f, "unsupported state version {v}"),
+            Error::KeyUnavailable => f.write_str("secret key unavailable"),
         }
     }
 }

@@ -70,6 +70,7 @@
 use core::fmt;
 
 use base64ct::{Base64, Encoding};
+use hkdf::Hkdf;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
@@ -198,26 +199,6 @@ pub const fn max_plaintext_len_for(payload_len: usize) -> usize {
     }
 }
 
-/// HMAC-SHA256 with a key of at most 64 bytes.
-///
-/// RFC 2104 pads a key shorter than the 64-byte block with zeros, so padding it here gives the
-/// same MAC through the infallible fixed-size constructor.
-fn hmac_sha256<const N: usize>(key: &[u8; N]) -> Hmac<Sha256> {
-    let mut block = [0u8; 64];
-    for (dst, src) in block.iter_mut().zip(key.iter()) {
-        *dst = *src;
-    }
-    let mac = <Hmac<Sha256> as KeyInit>::new((&block).into());
-    block.zeroize();
-    mac
-}
-
-fn finalize_into(mac: Hmac<Sha256>, out: &mut [u8; 32]) {
-    let mut tag = mac.finalize().into_bytes();
-    out.copy_from_slice(&tag);
-    tag.as_mut_slice().zeroize();
-}
-
 /// The long-term key between two users (encryption step 1): `conv(a, B) == conv(b, A)`.
 ///
 /// Zeroized on drop, redacted in `Debug`, deliberately not `Clone`.
@@ -231,11 +212,10 @@ impl ConversationKey {
 
     /// HKDF-extract with salt `"nip44-v2"` over an ECDH x coordinate computed earlier.
     pub fn from_shared_x(shared: &SharedX) -> Self {
-        // HKDF-extract(salt, IKM) = HMAC-SHA256(key = salt, message = IKM).
-        let mut mac = hmac_sha256(SALT);
-        mac.update(shared.as_bytes());
+        let (mut prk, _) = Hkdf::<Sha256>::extract(Some(SALT), shared.as_bytes());
         let mut key = [0u8; 32];
-        finalize_into(mac, &mut key);
+        key.copy_from_slice(&prk);
+        prk.as_mut_slice().zeroize();
         Self(key)
     }
 
@@ -251,22 +231,16 @@ impl ConversationKey {
 
     /// Per-message keys (encryption step 3): HKDF-expand with `PRK = self`, `info = nonce`,
     /// `L = 76`.
-    pub fn message_keys(&self, nonce: &[u8; NONCE_LEN]) -> MessageKeys {
-        // RFC 5869 expand: T(i) = HMAC(PRK, T(i-1) || info || i), OKM = T(1) || T(2) || T(3)[..12].
-        let mut okm = [0u8; 3 * 32];
-        let mut prev = [0u8; 32];
-        for (i, block) in okm.chunks_exact_mut(32).enumerate() {
-            let mut mac = hmac_sha256(&self.0);
-            if i > 0 {
-                mac.update(&prev);
-            }
-            mac.update(nonce);
-            // i is 0..3, so the counter byte is 1..=3.
-            mac.update(&[i as u8 + 1]);
-            finalize_into(mac, &mut prev);
-            block.copy_from_slice(&prev);
-        }
-        prev.zeroize();
+    ///
+    /// # Errors
+    /// None in practice: a 32-byte PRK and a 76-byte output are within HKDF-SHA256's limits.
+    /// The crate's API is fallible, so the (unreachable) failure is reported, never papered over.
+    pub fn message_keys(&self, nonce: &[u8; NONCE_LEN]) -> Result<MessageKeys, Error> {
+        let mut okm = [0u8; MESSAGE_KEYS_LEN];
+        Hkdf::<Sha256>::from_prk(&self.0)
+            .map_err(|_| Error::KeyDerivation)?
+            .expand(nonce, &mut okm)
+            .map_err(|_| Error::KeyDerivation)?;
         let mut keys = MessageKeys {
             chacha_key: [0; 32],
             chacha_nonce: [0; 12],
@@ -276,7 +250,7 @@ impl ConversationKey {
         keys.chacha_nonce.copy_from_slice(&okm[32..44]);
         keys.hmac_key.copy_from_slice(&okm[44..MESSAGE_KEYS_LEN]);
         okm.zeroize();
-        keys
+        Ok(keys)
     }
 }
 
@@ -318,10 +292,13 @@ impl MessageKeys {
     }
 
     /// HMAC over `nonce || ciphertext`, i.e. over `raw[1..len - 32]` of a raw payload.
-    fn mac(&self, nonce_and_ciphertext: &[u8], out: &mut [u8; MAC_LEN]) {
-        let mut mac = hmac_sha256(&self.hmac_key);
+    fn mac(&self, nonce_and_ciphertext: &[u8], out: &mut [u8; MAC_LEN]) -> Result<(), Error> {
+        // HMAC takes keys of any length; the fallible constructor never fails for 32 bytes.
+        let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(&self.hmac_key)
+            .map_err(|_| Error::KeyDerivation)?;
         mac.update(nonce_and_ciphertext);
-        finalize_into(mac, out);
+        out.copy_from_slice(&mac.finalize().into_bytes());
+        Ok(())
     }
 }
 
@@ -411,11 +388,11 @@ fn write_raw(
         padded[prefix..prefix + n].copy_from_slice(plaintext);
         padded[prefix + n..].fill(0);
         // Step 5.
-        let keys = key.message_keys(nonce);
-        chacha20::apply_keystream(&keys.chacha_key, &keys.chacha_nonce, padded);
+        let keys = key.message_keys(nonce)?;
+        apply_keystream(&keys.chacha_key, &keys.chacha_nonce, padded);
         // Step 6: MAC over nonce || ciphertext, which sit next to each other in `out`.
         let mut mac = [0u8; MAC_LEN];
-        keys.mac(&out[1..mac_at], &mut mac);
+        keys.mac(&out[1..mac_at], &mut mac)?;
         out[mac_at..].copy_from_slice(&mac);
     }
     Ok(())
@@ -484,11 +461,11 @@ pub fn decrypt_raw_in_place(key: &ConversationKey, buf: &mut [u8]) -> Result<usi
     let mac_at = len - MAC_LEN;
     let mut nonce = [0u8; NONCE_LEN];
     nonce.copy_from_slice(&buf[1..1 + NONCE_LEN]);
-    let keys = key.message_keys(&nonce);
+    let keys = key.message_keys(&nonce)?;
 
     // Step 5: constant-time MAC check before touching the ciphertext.
     let mut expected = [0u8; MAC_LEN];
-    keys.mac(&buf[1..mac_at], &mut expected);
+    keys.mac(&buf[1..mac_at], &mut expected)?;
     let mac_ok = bool::from(expected.ct_eq(&buf[mac_at..]));
     expected.zeroize();
     if !mac_ok {
@@ -497,7 +474,7 @@ pub fn decrypt_raw_in_place(key: &ConversationKey, buf: &mut [u8]) -> Result<usi
 
     // Steps 6 and 7.
     let ciphertext = &mut buf[1 + NONCE_LEN..mac_at];
-    chacha20::apply_keystream(&keys.chacha_key, &keys.chacha_nonce, ciphertext);
+    apply_keystream(&keys.chacha_key, &keys.chacha_nonce, ciphertext);
     match unpad(ciphertext) {
         Some((prefix, n)) => {
             let start = 1 + NONCE_LEN + prefix;
@@ -583,136 +560,18 @@ pub(crate) fn encode_tail_in_place(buf: &mut [u8], raw_len: usize) -> Result<(),
     }
 }
 
-/// ChaCha20 (RFC 8439, 96-bit nonce, 32-bit block counter starting at 0).
-///
-/// Written out here because the workspace builds the `chacha20` crate without its `cipher`
-/// feature, which is what exposes its `ChaCha20` type. Checked against RFC 8439 §2.3.2 and
-/// §2.4.2, the NIP-44 vectors and rust-nostr. Pure add-rotate-xor on `u32`s: no table lookups,
-/// no secret-dependent branches. State and keystream are zeroized after use.
-mod chacha20 {
-    use zeroize::Zeroize;
-
-    /// "expand 32-byte k".
-    const SIGMA: [u32; 4] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574];
-
-    #[inline(always)]
-    fn quarter_round(s: &mut [u32; 16], a: usize, b: usize, c: usize, d: usize) {
-        s[a] = s[a].wrapping_add(s[b]);
-        s[d] = (s[d] ^ s[a]).rotate_left(16);
-        s[c] = s[c].wrapping_add(s[d]);
-        s[b] = (s[b] ^ s[c]).rotate_left(12);
-        s[a] = s[a].wrapping_add(s[b]);
-        s[d] = (s[d] ^ s[a]).rotate_left(8);
-        s[c] = s[c].wrapping_add(s[d]);
-        s[b] = (s[b] ^ s[c]).rotate_left(7);
-    }
-
-    /// One 64-byte keystream block for `input` (RFC 8439 §2.3).
-    fn block(input: &[u32; 16], out: &mut [u8; 64]) {
-        let mut x = *input;
-        for _ in 0..10 {
-            quarter_round(&mut x, 0, 4, 8, 12);
-            quarter_round(&mut x, 1, 5, 9, 13);
-            quarter_round(&mut x, 2, 6, 10, 14);
-            quarter_round(&mut x, 3, 7, 11, 15);
-            quarter_round(&mut x, 0, 5, 10, 15);
-            quarter_round(&mut x, 1, 6, 11, 12);
-            quarter_round(&mut x, 2, 7, 8, 13);
-            quarter_round(&mut x, 3, 4, 9, 14);
-        }
-        for ((word, inp), bytes) in x.iter_mut().zip(input).zip(out.chunks_exact_mut(4)) {
-            bytes.copy_from_slice(&word.wrapping_add(*inp).to_le_bytes());
-        }
-        x.zeroize();
-    }
-
-    fn le_word(bytes: &[u8]) -> u32 {
-        let mut w = [0u8; 4];
-        w.copy_from_slice(bytes);
-        u32::from_le_bytes(w)
-    }
-
-    /// XOR `data` with the keystream, block counter starting at `counter`.
-    pub(super) fn apply_keystream_from(
-        key: &[u8; 32],
-        nonce: &[u8; 12],
-        counter: u32,
-        data: &mut [u8],
-    ) {
-        let mut state = [0u32; 16];
-        state[..4].copy_from_slice(&SIGMA);
-        for (w, b) in state[4..12].iter_mut().zip(key.chunks_exact(4)) {
-            *w = le_word(b);
-        }
-        state[12] = counter;
-        for (w, b) in state[13..].iter_mut().zip(nonce.chunks_exact(4)) {
-            *w = le_word(b);
-        }
-        let mut keystream = [0u8; 64];
-        for chunk in data.chunks_mut(64) {
-            block(&state, &mut keystream);
-            for (d, k) in chunk.iter_mut().zip(keystream.iter()) {
-                *d ^= k;
-            }
-            // NIP-44 payloads are at most ~16 Ki blocks, far from the 2^32 wrap.
-            state[12] = state[12].wrapping_add(1);
-        }
-        state.zeroize();
-        keystream.zeroize();
-    }
-
-    /// XOR `data` with the keystream from block 0 (NIP-44's "starting counter set to 0").
-    pub(super) fn apply_keystream(key: &[u8; 32], nonce: &[u8; 12], data: &mut [u8]) {
-        apply_keystream_from(key, nonce, 0, data);
-    }
+/// ChaCha20 (RFC 8439, 96-bit nonce) from the RustCrypto crate, keystream from block 0
+/// (NIP-44's "starting counter set to 0").
+fn apply_keystream(key: &[u8; 32], nonce: &[u8; 12], data: &mut [u8]) {
+    use chacha20::cipher::{KeyIvInit, StreamCipher};
+    let mut cipher = chacha20::ChaCha20::new(key.into(), nonce.into());
+    cipher.apply_keystream(data);
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-
-    fn unhex<const N: usize>(s: &str) -> [u8; N] {
-        crate::hex::decode_array::<N>(s.as_bytes()).unwrap()
-    }
-
-    #[test]
-    fn chacha20_rfc8439_block_2_3_2() {
-        // RFC 8439 §2.3.2: key 00..1f, nonce 000000090000004a00000000, counter 1.
-        let mut key = [0u8; 32];
-        for (i, k) in key.iter_mut().enumerate() {
-            *k = i as u8;
-        }
-        let nonce: [u8; 12] = unhex("000000090000004a00000000");
-        let mut block = [0u8; 64];
-        chacha20::apply_keystream_from(&key, &nonce, 1, &mut block);
-        let expected: [u8; 64] = unhex(
-            "10f1e7e4d13b5915500fdd1fa32071c4c7d1f4c733c068030422aa9ac3d46c4e\
-             d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e",
-        );
-        assert_eq!(block, expected);
-    }
-
-    #[test]
-    fn chacha20_rfc8439_encrypt_2_4_2() {
-        // RFC 8439 §2.4.2: the "sunscreen" plaintext, counter 1; 114 bytes spans a partial block.
-        let mut key = [0u8; 32];
-        for (i, k) in key.iter_mut().enumerate() {
-            *k = i as u8;
-        }
-        let nonce: [u8; 12] = unhex("000000000000004a00000000");
-        let mut data = *b"Ladies and Gentlemen of the class of '99: If I could offer you only one tip for the future, sunscreen would be it.";
-        chacha20::apply_keystream_from(&key, &nonce, 1, &mut data);
-        let expected: [u8; 114] = unhex(
-            "6e2e359a2568f98041ba0728dd0d6981e97e7aec1d4360c20a27afccfd9fae0b\
-             f91b65c5524733ab8f593dabcd62b3571639d624e65152ab8f530c359f0861d8\
-             07ca0dbf500d6a6156a38e088a22b65e52bc514d16ccf806818ce91ab7793736\
-             5af90bbf74a35be6b40b8eedf2785e42874d",
-        );
-        assert_eq!(data, expected);
-        chacha20::apply_keystream_from(&key, &nonce, 1, &mut data);
-        assert!(data.starts_with(b"Ladies and Gentlemen"));
-    }
 
     #[test]
     fn padded_len_boundaries() {
@@ -842,7 +701,7 @@ mod tests {
         let mut s = heapless::String::<64>::new();
         core::fmt::write(
             &mut s,
-            format_args!("{key:?} {:?}", key.message_keys(&[0; 32])),
+            format_args!("{key:?} {:?}", key.message_keys(&[0; 32]).unwrap()),
         )
         .unwrap();
         assert_eq!(s.as_str(), "ConversationKey(..) MessageKeys(..)");
