@@ -213,11 +213,15 @@ pub async fn handle(
 ) -> Result<Resp, Infallible> {
     Metrics::inc(&state.metrics.http_requests);
     let ip = client_ip(req.headers(), peer, state.settings.trust_forwarded_for);
-    let allowed = state
-        .ip_limit
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .check(ip, Instant::now());
+    // Monitoring endpoints are cheap and scraped from one address: not limited.
+    let monitoring =
+        req.method() == Method::GET && matches!(req.uri().path(), "/health" | "/metrics");
+    let allowed = monitoring
+        || state
+            .ip_limit
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .check(ip, Instant::now());
     if !allowed {
         Metrics::inc(&state.metrics.http_rate_limited);
         return Ok(error(StatusCode::TOO_MANY_REQUESTS, "rate_limited"));

@@ -11,7 +11,7 @@ use clap::Parser;
 
 /// Clave push proxy: wakes iPhones through APNs when a NIP-46 request arrives on a relay.
 #[derive(Debug, Clone, Parser)]
-#[command(name = "push-proxy", version, about)]
+#[command(name = "push-proxy", version, about, args_override_self = true)]
 pub struct Config {
     /// HTTP port.
     #[arg(long, env = "PORT", default_value_t = 3000)]
