@@ -8,8 +8,9 @@
 //! # async fn demo() -> Result<(), push_proxy::Error> {
 //! use clap::Parser;
 //! let config = push_proxy::Config::parse();
+//! let shutdown = push_proxy::shutdown_signal();
 //! let listener = tokio::net::TcpListener::bind((config.bind, config.port)).await?;
-//! push_proxy::run(config, listener, push_proxy::shutdown_signal()).await
+//! push_proxy::run(config, listener, shutdown).await
 //! # }
 //! ```
 //!
@@ -91,29 +92,35 @@ impl From<std::io::Error> for Error {
     }
 }
 
-/// Resolves on SIGINT or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called (inside a
+/// Tokio runtime), so call it before binding: a signal that arrives during startup is not lost.
+pub fn shutdown_signal() -> impl Future<Output = ()> + Send {
     #[cfg(unix)]
     {
-        let term = async {
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(mut s) => {
-                    s.recv().await;
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            let wait = |s: std::io::Result<tokio::signal::unix::Signal>| async move {
+                match s {
+                    Ok(mut s) => {
+                        s.recv().await;
+                    }
+                    Err(_) => std::future::pending::<()>().await,
                 }
-                Err(_) => std::future::pending::<()>().await,
+            };
+            tokio::select! {
+                () = wait(term) => tracing::info!("SIGTERM received"),
+                () = wait(int) => tracing::info!("SIGINT received"),
             }
-        };
-        tokio::select! {
-            _ = ctrl_c => {},
-            () = term => {},
         }
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
-    tracing::info!("shutdown signal received");
 }
 
 fn build_apns(

@@ -28,8 +28,9 @@ fn main() -> std::process::ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        let shutdown = push_proxy::shutdown_signal();
         let listener = tokio::net::TcpListener::bind((config.bind, config.port)).await?;
-        push_proxy::run(config, listener, push_proxy::shutdown_signal()).await
+        push_proxy::run(config, listener, shutdown).await
     });
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -76,6 +76,8 @@ fn insert_device(inner: &mut Inner, pubkey: [u8; 32], dev: Device) -> bool {
     if let Some(d) = list.iter_mut().find(|d| d.token == dev.token) {
         *d = dev;
     } else {
+        // Most signers have one device: no spare capacity (Vec would reserve 4).
+        list.reserve_exact(1);
         list.push(dev);
         inner.tokens += 1;
     }
@@ -99,19 +101,24 @@ fn remove_device(inner: &mut Inner, pubkey: &[u8; 32], token: &[u8]) -> bool {
 impl Registry {
     /// Load everything from `store`.
     pub fn load(store: Arc<dyn Store>, limits: Limits) -> Result<Self, StoreError> {
-        let (regs, pairs) = store.load()?;
         let mut inner = Inner::default();
-        for r in regs {
-            insert_device(
-                &mut inner,
-                r.pubkey,
-                Device {
-                    token: r.token.into_boxed_slice(),
-                    env: r.env,
-                    registered_at_ms: r.registered_at_ms,
-                },
-            );
-        }
+        let hint = usize::try_from(store.registration_count()?).unwrap_or(0);
+        inner.devices.reserve(hint);
+        let mut pairs = Vec::new();
+        store.load(
+            &mut |r| {
+                insert_device(
+                    &mut inner,
+                    r.pubkey,
+                    Device {
+                        token: r.token.into_boxed_slice(),
+                        env: r.env,
+                        registered_at_ms: r.registered_at_ms,
+                    },
+                );
+            },
+            &mut |p| pairs.push(p),
+        )?;
         for p in pairs {
             inner.pairs.entry(p.signer).or_default().push(p);
         }

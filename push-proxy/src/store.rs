@@ -9,7 +9,7 @@
 use std::fmt;
 use std::path::Path;
 
-use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 /// Which APNs environment a device token belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -102,8 +102,14 @@ impl StoreError {
 
 /// Durable registrations and pairs. Every method returns only once the change is durable.
 pub trait Store: Send + Sync + 'static {
-    /// Everything, to build the in-memory index at startup.
-    fn load(&self) -> Result<(Vec<Registration>, Vec<Pair>), StoreError>;
+    /// Everything, streamed, to build the in-memory index at startup without a second copy.
+    fn load(
+        &self,
+        on_registration: &mut dyn FnMut(Registration),
+        on_pair: &mut dyn FnMut(Pair),
+    ) -> Result<(), StoreError>;
+    /// Number of registrations (a hint to size the index).
+    fn registration_count(&self) -> Result<u64, StoreError>;
     /// Insert or refresh registrations (one transaction).
     fn put_registrations(&self, regs: &[Registration]) -> Result<(), StoreError>;
     /// Remove a registration; true if it existed.
@@ -156,16 +162,19 @@ fn key32(b: &[u8]) -> Option<[u8; 32]> {
 }
 
 impl Store for RedbStore {
-    fn load(&self) -> Result<(Vec<Registration>, Vec<Pair>), StoreError> {
+    fn load(
+        &self,
+        on_registration: &mut dyn FnMut(Registration),
+        on_pair: &mut dyn FnMut(Pair),
+    ) -> Result<(), StoreError> {
         let txn = self.db.begin_read().map_err(StoreError::from)?;
         let regs_t = txn.open_table(REGISTRATIONS).map_err(StoreError::from)?;
-        let mut regs = Vec::new();
         for row in regs_t.iter().map_err(StoreError::from)? {
             let (k, v) = row.map_err(StoreError::from)?;
             let (pk, token) = k.value();
             let (env, at) = v.value();
             if let Some(pubkey) = key32(pk) {
-                regs.push(Registration {
+                on_registration(Registration {
                     pubkey,
                     token: token.to_vec(),
                     env: ApnsEnv::from_byte(env),
@@ -174,19 +183,24 @@ impl Store for RedbStore {
             }
         }
         let pairs_t = txn.open_table(PAIRS).map_err(StoreError::from)?;
-        let mut pairs = Vec::new();
         for row in pairs_t.iter().map_err(StoreError::from)? {
             let (k, v) = row.map_err(StoreError::from)?;
             let (s, c) = k.value();
             if let (Some(signer), Some(client)) = (key32(s), key32(c)) {
-                pairs.push(Pair {
+                on_pair(Pair {
                     signer,
                     client,
                     relays: v.value().lines().map(str::to_owned).collect(),
                 });
             }
         }
-        Ok((regs, pairs))
+        Ok(())
+    }
+
+    fn registration_count(&self) -> Result<u64, StoreError> {
+        let txn = self.db.begin_read().map_err(StoreError::from)?;
+        let t = txn.open_table(REGISTRATIONS).map_err(StoreError::from)?;
+        t.len().map_err(StoreError::from)
     }
 
     fn put_registrations(&self, regs: &[Registration]) -> Result<(), StoreError> {
@@ -288,7 +302,9 @@ mod tests {
         .unwrap();
         drop(s);
         let s = RedbStore::open(&path).unwrap();
-        let (regs, pairs) = s.load().unwrap();
+        let (mut regs, mut pairs) = (Vec::new(), Vec::new());
+        s.load(&mut |r| regs.push(r), &mut |p| pairs.push(p))
+            .unwrap();
         assert_eq!(regs, vec![r.clone()]);
         assert_eq!(pairs[0].relays, vec!["wss://a", "wss://b"]);
         // Re-registered after the 410 timestamp: kept.
@@ -297,7 +313,7 @@ mod tests {
             s.prune_registration(&[1; 32], &r.token, Some(1_001))
                 .unwrap()
         );
-        assert!(s.load().unwrap().0.is_empty());
+        assert_eq!(s.registration_count().unwrap(), 0);
         assert!(s.remove_pair(&[1; 32], &[2; 32]).unwrap());
         let _ = std::fs::remove_dir_all(&dir);
     }

@@ -415,3 +415,66 @@ where
     }
     false
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_key_fails_startup_and_sigterm_stops_cleanly() {
+    let w = World::new().await;
+    let dir = TempDir::new("ops");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let args = base_args(
+        &dir,
+        &w.key,
+        &w.prod,
+        &w.sandbox,
+        std::slice::from_ref(&w.relay_url),
+        &base,
+    );
+
+    // A key file that is not a PKCS#8 EC key: a clear message and a failing exit code.
+    let bad = dir.0.join("bad.p8");
+    std::fs::write(
+        &bad,
+        "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+    )
+    .unwrap();
+    for key_arg in [
+        format!("--apns-key-path={}", bad.display()),
+        "--apns-key-path=/nonexistent/AuthKey.p8".to_string(),
+    ] {
+        let mut a: Vec<String> = args[1..].to_vec();
+        a.push(key_arg);
+        let out = Command::new(env!("CARGO_BIN_EXE_push-proxy"))
+            .args(&a)
+            .env("PORT", port.to_string())
+            .env("BIND", "127.0.0.1")
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("APNs key"), "{stderr}");
+    }
+
+    // SIGTERM: drains and exits 0.
+    let mut bin = spawn_bin(&args, port).await;
+    let pid = bin.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let start = Instant::now();
+    let status = loop {
+        if let Some(s) = bin.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "no exit after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "{status:?}");
+}

@@ -208,7 +208,12 @@ async fn goaway_replaces_the_connection() {
         "{:?}",
         r.iter().map(|x| x.connection).collect::<Vec<_>>()
     );
-    assert_eq!(proxy.metric("clave_proxy_apns_sent_ok").await, 4);
+    // The stand-in records a request before answering it: wait for the answers.
+    assert!(
+        proxy
+            .wait_metric("clave_proxy_apns_sent_ok", |v| v == 4)
+            .await
+    );
     assert_eq!(proxy.metric("clave_proxy_apns_failed").await, 0);
     proxy.stop().await;
 }
