@@ -118,6 +118,7 @@ pub struct Received {
 
 #[derive(Default)]
 struct ApnsState {
+    verified: std::collections::HashMap<String, Claims>,
     script: VecDeque<Reply>,
     received: Vec<Received>,
     errors: Vec<String>,
@@ -133,7 +134,7 @@ pub struct ApnsStandIn {
     _stop: Arc<oneshot::Sender<()>>,
 }
 
-#[derive(serde::Deserialize)]
+#[derive(serde::Deserialize, Clone)]
 struct Claims {
     iss: String,
     iat: u64,
@@ -261,9 +262,20 @@ impl ApnsStandIn {
         let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::ES256);
         validation.required_spec_claims.clear();
         validation.validate_exp = false;
-        let claims = match jsonwebtoken::decode::<Claims>(&jwt, &decoding, &validation) {
-            Ok(d) => d.claims,
-            Err(e) => return fail(&st, format!("InvalidProviderToken sig {e}")),
+        // Verify each distinct provider token once (they are reused by design).
+        let cached = st.lock().unwrap().verified.get(&jwt).cloned();
+        let claims = match cached {
+            Some(c) => c,
+            None => match jsonwebtoken::decode::<Claims>(&jwt, &decoding, &validation) {
+                Ok(d) => {
+                    st.lock()
+                        .unwrap()
+                        .verified
+                        .insert(jwt.clone(), d.claims.clone());
+                    d.claims
+                }
+                Err(e) => return fail(&st, format!("InvalidProviderToken sig {e}")),
+            },
         };
         if claims.iss != TEAM_ID || claims.iat.abs_diff(unix_now()) > 3600 {
             return fail(&st, "InvalidProviderToken claims".into());
