@@ -15,5 +15,8 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "cargo test (workspace)"
 cargo test --workspace --locked
 
+step "signer-core on the libsecp256k1 backend (same vectors and differential tests)"
+cargo test -p signer-core --features libsecp256k1 --locked
+
 step "no_std + no-alloc staticlib, driven from C"
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}/nostd" nostd-check/run.sh

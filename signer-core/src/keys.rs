@@ -1,31 +1,41 @@
 //! Keys, BIP-340 Schnorr signatures and x-only ECDH.
 //!
 //! Nostr keys are secp256k1 with x-only (32-byte) public keys, signatures are BIP-340 over the
-//! 32-byte event id. k256's `Signer::sign` hashes its input first, which is wrong for Nostr, so
-//! signing goes through the prehash API with the caller's aux randomness (sans-IO: no RNG here).
+//! 32-byte event id, with the caller's aux randomness (sans-IO: no RNG here).
+//!
+//! Two interchangeable backends sit behind this API, checked by the same vectors and
+//! differential tests: RustCrypto `k256` (default, pure Rust, the design card's choice) and
+//! libsecp256k1 through the `secp256k1` crate (feature `libsecp256k1`, about 2-3x faster signing
+//! and ECDH, C code built by `cc`; no `std`, no allocator: it uses libsecp256k1's static
+//! context). The iOS build enables the latter, because each push pays for two signatures and an
+//! ECDH and the reference client libraries use libsecp256k1 too.
 
 use core::fmt;
 
-use k256::schnorr::signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner};
-use k256::schnorr::signature::rand_core::{TryCryptoRng, TryRng};
-use k256::schnorr::{SigningKey, VerifyingKey};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+#[cfg(not(feature = "libsecp256k1"))]
+#[path = "keys/k256_backend.rs"]
+mod backend;
+#[cfg(feature = "libsecp256k1")]
+#[path = "keys/secp_backend.rs"]
+mod backend;
 
 use crate::{Error, hex};
 
 /// A secp256k1 secret key. Zeroized on drop, never printed, not `Clone` (copies of key material
 /// are exactly what we are trying to avoid).
 pub struct SecretKey {
-    inner: SigningKey,
-    /// The scalar exactly as given: k256 negates keys whose public point has an odd y, so
-    /// `inner.to_bytes()` would export a different nsec for half of all keys.
+    inner: backend::Secret,
+    /// The scalar exactly as given: k256 negates keys whose public point has an odd y, so its
+    /// own export would show a different nsec for half of all keys.
     bytes: Zeroizing<[u8; 32]>,
 }
 
 impl SecretKey {
     /// From 32 big-endian bytes; rejects zero and values not below the curve order.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
-        let inner = SigningKey::from_slice(bytes).map_err(|_| Error::InvalidSecretKey)?;
+        let inner = backend::Secret::from_bytes(bytes).ok_or(Error::InvalidSecretKey)?;
         Ok(Self {
             inner,
             bytes: Zeroizing::new(*bytes),
@@ -46,87 +56,28 @@ impl SecretKey {
 
     /// The x-only public key.
     pub fn public_key(&self) -> PublicKey {
-        let vk = *self.inner.verifying_key();
-        PublicKey {
-            bytes: vk.to_bytes().into(),
-            point: vk,
-        }
+        let (bytes, point) = self.inner.public();
+        PublicKey { bytes, point }
     }
 
     /// BIP-340 signature over a 32-byte message (a Nostr event id), with caller-supplied aux
     /// randomness (BIP-340 recommends fresh random bytes; all-zero is still a valid signature).
     pub fn sign_schnorr(&self, msg: &[u8; 32], aux_rand: &[u8; 32]) -> Result<Signature, Error> {
-        let mut rng = AuxRand(Some(*aux_rand));
-        let sig = self
-            .inner
-            .sign_prehash_with_rng(&mut rng, msg)
-            .map_err(|_| Error::Signing)?;
-        Ok(Signature(sig.to_bytes()))
+        self.inner
+            .sign(msg, aux_rand)
+            .map(Signature)
+            .ok_or(Error::Signing)
     }
 
     /// The x coordinate of `self * peer`: the shared secret of NIP-04 and the IKM of NIP-44.
     pub fn shared_x(&self, peer: &PublicKey) -> SharedX {
-        let shared = k256::elliptic_curve::ecdh::diffie_hellman(
-            self.inner.as_nonzero_scalar(),
-            peer.point.as_affine(),
-        );
-        let mut out = [0u8; 32];
-        out.copy_from_slice(shared.raw_secret_bytes());
-        SharedX(out)
+        SharedX(self.inner.ecdh_x(&peer.point))
     }
 }
 
 impl fmt::Debug for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("SecretKey(..)")
-    }
-}
-
-/// Hands k256 the caller's 32 aux bytes exactly once, through the stable randomized-prehash API.
-struct AuxRand(Option<[u8; 32]>);
-
-/// The aux bytes were already consumed (k256 asked twice, which it does not do today).
-#[derive(Debug)]
-struct AuxExhausted;
-
-impl fmt::Display for AuxExhausted {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("aux randomness already used")
-    }
-}
-
-impl core::error::Error for AuxExhausted {}
-
-impl TryRng for AuxRand {
-    type Error = AuxExhausted;
-
-    fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
-        Err(AuxExhausted)
-    }
-
-    fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
-        Err(AuxExhausted)
-    }
-
-    fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
-        match self.0.take() {
-            Some(mut aux) if dst.len() == aux.len() => {
-                dst.copy_from_slice(&aux);
-                aux.zeroize();
-                Ok(())
-            }
-            _ => Err(AuxExhausted),
-        }
-    }
-}
-
-impl TryCryptoRng for AuxRand {}
-
-impl Drop for AuxRand {
-    fn drop(&mut self) {
-        if let Some(aux) = self.0.as_mut() {
-            aux.zeroize();
-        }
     }
 }
 
@@ -158,13 +109,13 @@ impl fmt::Debug for SharedX {
 #[derive(Clone, Copy)]
 pub struct PublicKey {
     bytes: [u8; 32],
-    point: VerifyingKey,
+    point: backend::Point,
 }
 
 impl PublicKey {
     /// From 32 bytes; rejects x coordinates with no curve point.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
-        let point = VerifyingKey::from_bytes(bytes.into()).map_err(|_| Error::InvalidPublicKey)?;
+        let point = backend::Point::from_x(bytes).ok_or(Error::InvalidPublicKey)?;
         Ok(Self {
             bytes: *bytes,
             point,
@@ -193,11 +144,11 @@ impl PublicKey {
 
     /// Verify a BIP-340 signature over a 32-byte message.
     pub fn verify_schnorr(&self, msg: &[u8; 32], sig: &Signature) -> Result<(), Error> {
-        let sig =
-            k256::schnorr::Signature::try_from(&sig.0[..]).map_err(|_| Error::BadSignature)?;
-        self.point
-            .verify_prehash(msg, &sig)
-            .map_err(|_| Error::BadSignature)
+        if self.point.verify(msg, &sig.0) {
+            Ok(())
+        } else {
+            Err(Error::BadSignature)
+        }
     }
 }
 
@@ -262,12 +213,15 @@ mod tests {
             let bytes = [b; 32];
             let sk = SecretKey::from_bytes(&bytes).unwrap();
             assert_eq!(*sk.to_bytes(), bytes);
-            seen_odd |= sk.inner.to_bytes().as_slice() != bytes.as_slice();
+            seen_odd |= sk.inner.exported_bytes() != bytes;
         }
+        // Only k256 negates; libsecp256k1 keeps the scalar as given.
+        #[cfg(not(feature = "libsecp256k1"))]
         assert!(
             seen_odd,
             "no odd-y key among the samples: the test would prove nothing"
         );
+        let _ = seen_odd;
     }
 
     #[test]
