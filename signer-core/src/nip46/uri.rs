@@ -378,7 +378,7 @@ fn push_relay(relays: &mut Relays, raw: &str) -> Result<(), Error> {
 }
 
 /// `wss://` or `ws://` (any case), a non-empty host, no whitespace or control characters.
-fn check_relay(url: &str) -> Result<(), Error> {
+pub(crate) fn check_relay(url: &str) -> Result<(), Error> {
     const BAD: Error = Error::Malformed("relay url");
     let rest = ["wss://", "ws://"]
         .into_iter()
