@@ -75,6 +75,7 @@ pub enum Got {
     Respond {
         json: String,
         event: nostr::Event,
+        relays: Vec<String>,
         activity: Activity,
     },
     Ask(PendingApproval),
@@ -85,6 +86,13 @@ impl Got {
     pub fn event(&self) -> &nostr::Event {
         match self {
             Got::Respond { event, .. } => event,
+            other => panic!("expected a reply, got {other:?}"),
+        }
+    }
+
+    pub fn relays(&self) -> Vec<String> {
+        match self {
+            Got::Respond { relays, .. } => relays.clone(),
             other => panic!("expected a reply, got {other:?}"),
         }
     }
@@ -121,6 +129,7 @@ pub fn own(outcome: Outcome<'_>) -> Got {
             Got::Respond {
                 json,
                 event,
+                relays: r.relays.iter().map(|u| u.as_str().to_owned()).collect(),
                 activity: r.activity,
             }
         }

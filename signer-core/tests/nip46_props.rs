@@ -82,7 +82,7 @@ fn request_text() -> impl Strategy<Value = String> {
         3 => ("[ -~]{0,20}", method, prop::collection::vec(param, 0..4))
             .prop_map(|(id, m, p)| json!({"id": id, "method": m, "params": p}).to_string()),
         1 => json_value().prop_map(|v| v.to_string()),
-        1 => ".{0,60}",
+        1 => ".{1,60}",
     ]
 }
 

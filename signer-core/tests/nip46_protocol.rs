@@ -142,6 +142,8 @@ fn bunker_pairing_and_every_method() {
         c.ok(&mut s, "nip44_decrypt", &[&peer.hex(), &theirs]),
         "from peer"
     );
+    // The scratch buffer that held the decrypted DM is wiped before the call returns.
+    assert!(s.scratch.iter().all(|&b| b == 0), "scratch not wiped");
 
     // nip04_encrypt / nip04_decrypt against rust-nostr.
     let ct = c.ok(&mut s, "nip04_encrypt", &[&peer.hex(), "legacy dm"]);
@@ -276,6 +278,20 @@ fn client_cap() {
 #[test]
 fn logout_forgets_the_client() {
     let (mut s, mut c, u) = paired(TrustLevel::Full);
+    let me = *c.client.ours().as_bytes();
+    let (_, ev) = c.event(&s, "logout", &[]);
+    let got = s.handle(&ev.as_json());
+    assert_eq!(
+        open(got.event(), &c.client, &u, s.now, Scheme::Nip44)["result"],
+        "ack"
+    );
+    assert_eq!(got.relays(), [RELAY]);
+    assert!(s.state.client(&u.ours(), &me).is_none());
+    // A second logout from the now unpaired client is an error reply.
+    let (msg, _) = c.err(&mut s, "logout", &[]);
+    assert_eq!(msg, "client not paired: send connect first");
+    // Pair again for the rest of the test.
+    c.connect(&mut s, &u, "", "");
     assert_eq!(c.ok(&mut s, "logout", &[]), "ack");
     assert_eq!(s.state.clients(&u.ours()).count(), 0);
     let (msg, v) = c.err(&mut s, "get_public_key", &[]);
@@ -777,6 +793,11 @@ fn nostrconnect_pairing() {
     let got = s.approve_nostrconnect(&uri, &u, TrustLevel::Low).unwrap();
     let resp = open(got.event(), &c, &u, s.now, Scheme::Nip44);
     assert_eq!(resp["result"], "0s8j2djs");
+    // Published to the URI's relays, then the account's (INTEROP 12).
+    assert_eq!(
+        got.relays(),
+        ["wss://client.example.com", "wss://r2.example.com", RELAY]
+    );
     assert!(resp.get("error").is_none());
     // rust-nostr parses it as a response.
     let msg = NostrConnectMessage::from_json(resp.to_string()).unwrap();
@@ -793,6 +814,9 @@ fn nostrconnect_pairing() {
     sess.ok(&mut s, "nip44_encrypt", &[&Pair::new(0x77).hex(), "x"]);
     let (_, ev) = sess.event(&s, "sign_event", &[&template(1, "x")]);
     s.handle(&ev.as_json()).pending();
+    // Replies go to the client's relays and the account's.
+    let (_, ev) = sess.event(&s, "ping", &[]);
+    assert_eq!(s.handle(&ev.as_json()).relays().len(), 3);
     // switch_relays: the client has the URI's relays, so it learns the account's.
     let r = sess.ok(&mut s, "switch_relays", &[]);
     assert_eq!(serde_json::from_str::<Vec<String>>(&r).unwrap(), [RELAY]);

@@ -56,6 +56,24 @@
 //! decrypted into a fixed buffer, so there is no id to answer); a result that does not fit is
 //! answered with the error `"result too large"` (INTEROP 21), never truncated.
 //!
+//! # Memory
+//!
+//! No heap, ever (`tests/nip46_zero_alloc.rs` counts allocations on every path). The buffers
+//! above are the caller's; the state is the caller's (box it: see [`State`]). Peak stack,
+//! measured by stack painting in `tests/nip46_stack.rs` (x86_64, release):
+//!
+//! | call | peak stack |
+//! |---|---:|
+//! | `handle_request`, `sign_event` of a 64 KB request | 36 KiB |
+//! | `handle_request`, `nip44_encrypt` of 60 KB | 37 KiB |
+//! | `handle_request` that asks | 28 KiB |
+//! | `decide` (approve) | 31 KiB |
+//! | `expire` | 17 KiB |
+//! | `State::encode` + `State::decode_into` | 13 KiB |
+//!
+//! Unoptimised debug builds peak at about 223 KiB. `scratch` is zeroed before every call
+//! returns: it held decrypted requests and results.
+//!
 //! # Randomness
 //!
 //! [`Entropy`] carries fresh random bytes per call. Where one call needs two values of a kind
@@ -97,6 +115,7 @@ use core::fmt;
 
 use heapless::String;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroize;
 
 use super::activity::{Activity, Verdict};
 use super::perms::{ClientPerms, Decision, Method, RequestedPerms, TrustLevel};
@@ -106,7 +125,8 @@ use super::state::{
     bounded,
 };
 use super::uri::{
-    ClientMetadata, MAX_METADATA_LEN, MAX_PERMS_LEN, MAX_SECRET_LEN, NostrConnectUri,
+    ClientMetadata, MAX_METADATA_LEN, MAX_PERMS_LEN, MAX_RELAYS, MAX_SECRET_LEN, NostrConnectUri,
+    RelayUrl,
 };
 use crate::event::{self, Event, EventTemplate, Tags, UnsignedEvent};
 use crate::json::{JsonStr, SliceWriter};
@@ -231,12 +251,18 @@ pub struct Buffers<'a> {
     pub out: &'a mut [u8],
 }
 
+/// Where a reply goes: the client's relays, then the account's (each once).
+pub type PublishRelays = heapless::Vec<RelayUrl, { 2 * MAX_RELAYS }>;
+
 /// A reply to publish.
 #[derive(Debug)]
 pub struct Reply<'a> {
-    /// The signed kind:24133 reply event JSON (in `out`). Publish it to the client's relays
-    /// and the account's relays.
+    /// The signed kind:24133 reply event JSON (in `out`).
     pub event_json: &'a [u8],
+    /// Publish it to every one of these (INTEROP 3): the relays the client was last told
+    /// about (for a `nostrconnect://` pairing, the URI's) followed by the account's. Computed
+    /// before the state changes, so a `logout` reply still reaches the client's relays.
+    pub relays: PublishRelays,
     /// What was done.
     pub activity: Activity,
 }
@@ -291,7 +317,10 @@ pub enum IgnoreReason {
 }
 
 /// What the shell should do.
+///
+/// About 4.4 KB (a [`Reply`] carries its relay list by value: there is no heap to box it in).
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Outcome<'a> {
     /// Publish this reply.
     Respond(Reply<'a>),
@@ -738,6 +767,9 @@ fn execute<K: KeySource + ?Sized>(
             match cx.with_user_key(|sk| crypto_call(cx, sk, method, &peer, text, result)) {
                 None => (Answer::Err(E_NO_KEY), Change::None),
                 Some(Err(msg)) => (Answer::Err(msg), Change::None),
+                // A decrypted empty text would be an empty success result, which clients
+                // never resolve (INTEROP 8): say so instead.
+                Some(Ok(0)) => (Answer::Err(E_EMPTY), Change::None),
                 Some(Ok(n)) => {
                     let bytes = result.get(..n).ok_or(Error::BufferTooSmall)?;
                     match core::str::from_utf8(bytes) {
@@ -793,9 +825,6 @@ fn crypto_call<K: KeySource + ?Sized>(
             })
         }
         Method::Nip04Encrypt => {
-            if text.is_empty() {
-                return Err(E_EMPTY);
-            }
             let iv = derive::<16>(b"clave/nip46/nip04_encrypt/iv", &cx.entropy.iv);
             nip04::encrypt(sk, peer, &iv, text.as_bytes(), result).map_err(size)
         }
@@ -983,8 +1012,43 @@ fn apply(state: &mut State, account: &[u8; 32], client: &[u8; 32], change: Chang
     }
 }
 
+/// Zero the part of `scratch` the core uses: it held decrypted requests, parameters and
+/// results (DM plaintexts, signed events) that should not outlive the call.
+fn wipe(scratch: &mut [u8]) {
+    let used = scratch.len().min(SCRATCH_LEN);
+    if let Some(region) = scratch.get_mut(..used) {
+        region.zeroize();
+    }
+}
+
 /// The decrypted-request, parameter and result regions of `scratch`.
 type Regions<'s> = (&'s mut [u8], &'s mut [u8], &'s mut [u8]);
+
+/// `first`, then `then`, each URL once. Cannot overflow: each list holds at most
+/// [`MAX_RELAYS`].
+fn publish_relays(first: &[RelayUrl], then: &[RelayUrl]) -> PublishRelays {
+    let mut out = PublishRelays::new();
+    for r in first.iter().chain(then) {
+        if !out.contains(r) {
+            let _ = out.push(r.clone());
+        }
+    }
+    out
+}
+
+/// Where to publish a reply to `client` of `account`: its relays (if paired), then the
+/// account's.
+fn reply_relays(state: &State, account: &[u8; 32], client: &[u8; 32]) -> PublishRelays {
+    let account_relays = state
+        .accounts
+        .iter()
+        .find(|a| a.user.as_bytes() == account)
+        .map_or(&[][..], |a| &a.relays[..]);
+    let client_relays = state
+        .client_of(account, client)
+        .map_or(&[][..], |c| &c.relays[..]);
+    publish_relays(client_relays, account_relays)
+}
 
 /// Split `scratch` into the decrypted-request, parameter and result regions.
 fn regions(scratch: &mut [u8]) -> Result<Regions<'_>, Error> {
@@ -1055,6 +1119,21 @@ pub fn handle_request<'b, K: KeySource + ?Sized>(
 ) -> Result<Outcome<'b>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
+    let result = handle_request_inner(now, request_event_json, keys, entropy, state, scratch, out);
+    wipe(scratch);
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn handle_request_inner<'b, K: KeySource + ?Sized>(
+    now: u64,
+    request_event_json: &[u8],
+    keys: &K,
+    entropy: &Entropy,
+    state: &mut State,
+    scratch: &mut [u8],
+    out: &'b mut [u8],
+) -> Result<Outcome<'b>, Error> {
     if request_event_json.len() > MAX_EVENT_LEN {
         return Ok(Outcome::Ignore(IgnoreReason::TooLarge));
     }
@@ -1129,10 +1208,12 @@ pub fn handle_request<'b, K: KeySource + ?Sized>(
             let event_json = seal(
                 now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
             )?;
+            let relays = reply_relays(state, &user, &ev.pubkey);
             state.remember(ev.id, until, now);
             apply(state, &user, &ev.pubkey, change, now);
             Ok(Outcome::Respond(Reply {
                 event_json,
+                relays,
                 activity,
             }))
         }
@@ -1182,6 +1263,33 @@ pub fn decide<'b, K: KeySource + ?Sized>(
 ) -> Result<Outcome<'b>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
+    let result = decide_inner(
+        now,
+        pending_id,
+        approval,
+        request_event_json,
+        keys,
+        entropy,
+        state,
+        scratch,
+        out,
+    );
+    wipe(scratch);
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn decide_inner<'b, K: KeySource + ?Sized>(
+    now: u64,
+    pending_id: &[u8; 32],
+    approval: Approval,
+    request_event_json: &[u8],
+    keys: &K,
+    entropy: &Entropy,
+    state: &mut State,
+    scratch: &mut [u8],
+    out: &'b mut [u8],
+) -> Result<Outcome<'b>, Error> {
     let Some(pi) = state.pending_index(pending_id) else {
         return Ok(Outcome::Ignore(IgnoreReason::NotPending));
     };
@@ -1252,10 +1360,12 @@ pub fn decide<'b, K: KeySource + ?Sized>(
     let event_json = seal(
         now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
     )?;
+    let relays = reply_relays(state, &pending.account, &pending.client);
     state.pending.retain(|p| &p.id != pending_id);
     apply(state, &pending.account, &pending.client, change, now);
     Ok(Outcome::Respond(Reply {
         event_json,
+        relays,
         activity,
     }))
 }
@@ -1274,24 +1384,34 @@ pub fn expire<'b, K: KeySource + ?Sized>(
 ) -> Result<Option<Reply<'b>>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
-    // Held requests of removed accounts cannot be answered (no key); they are dropped.
-    let accounts = &state.accounts;
-    state
-        .pending
-        .retain(|p| accounts.iter().any(|a| a.user.as_bytes() == &p.account));
+    let result = expire_inner(now, keys, entropy, state, scratch, out);
+    wipe(scratch);
+    result
+}
+
+fn expire_inner<'b, K: KeySource + ?Sized>(
+    now: u64,
+    keys: &K,
+    entropy: &Entropy,
+    state: &mut State,
+    scratch: &mut [u8],
+    out: &'b mut [u8],
+) -> Result<Option<Reply<'b>>, Error> {
+    // Held requests of removed accounts cannot be answered (no key) and are skipped; normally
+    // there are none ([`State::remove_account`] drops them).
     let Some(pending) = state
         .pending
         .iter()
-        .filter(|p| p.expires_at <= now)
+        .filter(|p| p.expires_at <= now && state.account_index(&p.account).is_some())
         .min_by_key(|p| p.expires_at)
         .cloned()
     else {
         return Ok(None);
     };
-    let Some(acct_idx) = state.account_index(&pending.account) else {
-        return Ok(None);
-    };
-    let Some(account) = state.accounts.get(acct_idx) else {
+    let Some(account) = state
+        .account_index(&pending.account)
+        .and_then(|i| state.accounts.get(i))
+    else {
         return Ok(None);
     };
     let transport = fetch_key(keys, &account.transport).ok_or(Error::KeyUnavailable)?;
@@ -1320,9 +1440,11 @@ pub fn expire<'b, K: KeySource + ?Sized>(
     let event_json = seal(
         now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
     )?;
+    let relays = reply_relays(state, &pending.account, &pending.client);
     state.pending.retain(|p| p.id != pending.id);
     Ok(Some(Reply {
         event_json,
+        relays,
         activity,
     }))
 }
@@ -1351,6 +1473,24 @@ pub fn approve_nostrconnect<'b, K: KeySource + ?Sized>(
 ) -> Result<Reply<'b>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
+    let result =
+        approve_nostrconnect_inner(now, uri, account, trust, keys, entropy, state, scratch, out);
+    wipe(scratch);
+    result
+}
+
+#[allow(clippy::too_many_arguments)]
+fn approve_nostrconnect_inner<'b, K: KeySource + ?Sized>(
+    now: u64,
+    uri: &str,
+    account: &PublicKey,
+    trust: TrustLevel,
+    keys: &K,
+    entropy: &Entropy,
+    state: &mut State,
+    scratch: &mut [u8],
+    out: &'b mut [u8],
+) -> Result<Reply<'b>, Error> {
     let uri = NostrConnectUri::parse(uri)?;
     let acct_idx = state
         .account_index(account.as_bytes())
@@ -1400,6 +1540,7 @@ pub fn approve_nostrconnect<'b, K: KeySource + ?Sized>(
         scratch,
         out,
     )?;
+    let relays = publish_relays(&uri.relays, &acct.relays);
     apply(
         state,
         &user,
@@ -1412,6 +1553,7 @@ pub fn approve_nostrconnect<'b, K: KeySource + ?Sized>(
     );
     Ok(Reply {
         event_json,
+        relays,
         activity,
     })
 }

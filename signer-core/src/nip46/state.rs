@@ -7,10 +7,20 @@
 //! replay window). The shell loads it with [`State::decode`], passes it to the
 //! [`signer`](super::signer) functions, and stores [`State::encode`]'s bytes afterwards.
 //!
-//! [`State`] is a plain fixed-size value (no heap): `size_of::<State>()` is about 210 KB on
-//! 64-bit targets (asserted in tests), so FFI layers should box it, and callers should avoid
-//! moving it around on small stacks. Its encoding is much smaller in practice (a few hundred
-//! bytes per paired client) and never larger than [`State::MAX_ENCODED_LEN`].
+//! [`State`] is a plain fixed-size value (no heap): `size_of::<State>()` is 225 472 bytes on
+//! 64-bit targets (checked in tests), so FFI layers should box it (`Box::new(State::new())`,
+//! then [`State::decode_into`]) rather than move it around on small stacks. Its encoding is
+//! much smaller in practice (about 1 KB per account and 100–300 bytes per paired client plus
+//! 40 bytes per remembered request id) and never larger than [`State::MAX_ENCODED_LEN`]
+//! (217 019 bytes).
+//!
+//! # Bounds
+//!
+//! [`MAX_ACCOUNTS`] accounts, [`MAX_CLIENTS`] clients per account, [`MAX_PENDING`] held
+//! requests, [`MAX_SEEN`] remembered request ids. The replay window keeps an id until its
+//! window ends; when more than [`MAX_SEEN`] requests arrive within one window (only a flood
+//! does that) the entry whose window ends first is forgotten, and a replay of it would be
+//! answered again (as a new request, with the client's current permissions).
 //!
 //! # Encoding (version 1)
 //!
