@@ -1013,3 +1013,129 @@ fn reply_shape_and_fresh_nonces() {
     let uk = u.ours();
     assert_eq!(s.state.clients(&uk).next().unwrap().last_seen(), s.now);
 }
+
+/// INTEROP 21: a result that does not fit the fixed buffers is a clear error reply; a request
+/// too large to decrypt is ignored (there is no id to answer); neither panics nor truncates.
+#[test]
+fn size_limits() {
+    use signer_core::nip46::signer::{MAX_CONTENT_LEN, MAX_NIP44_RESPONSE_LEN, MAX_RESPONSE_LEN};
+    let (mut s, mut c, u) = paired(TrustLevel::Full);
+    let peer = Pair::new(0x77);
+    // 40 000 control characters decrypt fine but escape to 6 bytes each in the response JSON.
+    let text = "\u{1}".repeat(40_000);
+    let ct = nip04::encrypt(peer.keys.secret_key(), &u.theirs(), &text).unwrap();
+    let (msg, v) = c.err(&mut s, "nip04_decrypt", &[&peer.hex(), &ct]);
+    assert_eq!(
+        (msg.as_str(), v),
+        ("result too large", Verdict::LimitReached)
+    );
+    const { assert!(6 * 40_000 > MAX_RESPONSE_LEN) };
+    // A NIP-44 response is capped at what every client decrypts (rust-nostr: 65 408 bytes).
+    let ok_text = "\u{1}".repeat(10_000); // 60 000 bytes once escaped
+    let ct = nip04::encrypt(peer.keys.secret_key(), &u.theirs(), &ok_text).unwrap();
+    assert_eq!(c.ok(&mut s, "nip04_decrypt", &[&peer.hex(), &ct]), ok_text);
+    let long = "\u{1}".repeat(11_000); // 66 000 bytes once escaped
+    let ct_long = nip04::encrypt(peer.keys.secret_key(), &u.theirs(), &long).unwrap();
+    let (msg, _) = c.err(&mut s, "nip04_decrypt", &[&peer.hex(), &ct_long]);
+    assert_eq!(msg, "result too large");
+    const { assert!(6 * 11_000 > MAX_NIP44_RESPONSE_LEN) };
+    // NIP-04 replies have no such cap (up to MAX_RESPONSE_LEN).
+    c.scheme = Scheme::Nip04;
+    assert_eq!(
+        c.ok(&mut s, "nip04_decrypt", &[&peer.hex(), &ct_long]),
+        long
+    );
+    c.scheme = Scheme::Nip44;
+    // A request whose content exceeds MAX_CONTENT_LEN is ignored.
+    let huge = rpc("h", "ping", &[&"z".repeat(70_000)]);
+    let ev = request_event(&c.client, &u, &huge, Scheme::Nip04, s.now, vec![]);
+    assert!(ev.content.len() > MAX_CONTENT_LEN);
+    let before = s.encoded();
+    assert_eq!(s.handle(&ev.as_json()).ignored(), IgnoreReason::TooLarge);
+    assert_eq!(before, s.encoded());
+    // The largest NIP-44 plaintext rust-nostr produces (65 408 bytes) is answered.
+    let pad = 65_408 - rpc("m", "ping", &[""]).len();
+    let max = rpc("m", "ping", &[&"q".repeat(pad)]);
+    assert_eq!(max.len(), 65_408);
+    let ev = request_event(&c.client, &u, &max, Scheme::Nip44, s.now, vec![]);
+    let got = s.handle(&ev.as_json());
+    assert_eq!(
+        open(got.event(), &c.client, &u, s.now, Scheme::Nip44)["result"],
+        "pong"
+    );
+}
+
+/// Wire variations real relays and clients produce: escaped `\/` in the content, several `p`
+/// tags (ours not first), upper-case hex in the `p` tag.
+#[test]
+fn wire_variations() {
+    let (mut s, c, u) = paired(TrustLevel::Full);
+    let other = Pair::new(0x66);
+    let ev = request_event(
+        &c.client,
+        &other,
+        &rpc("w1", "ping", &[]),
+        Scheme::Nip44,
+        s.now,
+        vec![],
+    );
+    // Only another key's p tag: not for us. Another key's p tag first, ours second: routed.
+    let ev2 = request_event(
+        &c.client,
+        &u,
+        &rpc("w2", "ping", &[]),
+        Scheme::Nip44,
+        s.now,
+        vec![Tag::public_key(other.theirs())],
+    );
+    assert_eq!(s.handle(&ev.as_json()).ignored(), IgnoreReason::NotForUs);
+    let got = s.handle(&ev2.as_json());
+    assert_eq!(
+        open(got.event(), &c.client, &u, s.now, Scheme::Nip44)["id"],
+        "w2"
+    );
+
+    // `\/` escapes in the content keep the id valid (ids hash the canonical form).
+    let mut found = None;
+    for i in 0..64 {
+        let ev = request_event(
+            &c.client,
+            &u,
+            &rpc(&format!("e{i}"), "ping", &[]),
+            Scheme::Nip44,
+            s.now,
+            vec![],
+        );
+        if ev.content.contains('/') {
+            found = Some(ev);
+            break;
+        }
+    }
+    let ev = found.expect("some base64 content contains '/'");
+    let json = ev
+        .as_json()
+        .replace(&ev.content, &ev.content.replace('/', "\\/"));
+    assert!(json.contains("\\/"));
+    let got = s.handle(&json);
+    assert!(open(got.event(), &c.client, &u, s.now, Scheme::Nip44)["result"] == "pong");
+
+    // Upper-case hex in the p tag still routes.
+    let upper = Tag::parse(["p", &u.hex().to_uppercase()]).unwrap();
+    let content = nostr::nips::nip44::encrypt(
+        c.client.keys.secret_key(),
+        &u.theirs(),
+        rpc("w4", "ping", &[]),
+        nostr::nips::nip44::Version::V2,
+    )
+    .unwrap();
+    let ev = nostr::EventBuilder::new(nostr::Kind::NostrConnect, content)
+        .tag(upper)
+        .custom_created_at(Timestamp::from(s.now))
+        .sign_with_keys(&c.client.keys)
+        .unwrap();
+    let got = s.handle(&ev.as_json());
+    assert_eq!(
+        open(got.event(), &c.client, &u, s.now, Scheme::Nip44)["id"],
+        "w4"
+    );
+}

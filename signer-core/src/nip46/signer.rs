@@ -52,9 +52,11 @@
 //! Every call needs `scratch.len() >= `[`SCRATCH_LEN`] and `out.len() >= `[`OUT_LEN`]
 //! (about 262 KB each), else [`Error::BufferTooSmall`] before anything else happens. They
 //! follow from [`MAX_REQUEST_LEN`] (64 KiB of decrypted request), [`MAX_RESULT_LEN`] and
-//! [`MAX_RESPONSE_LEN`]: a request larger than that is ignored (`TooLarge`: it cannot be
-//! decrypted into a fixed buffer, so there is no id to answer); a result that does not fit is
-//! answered with the error `"result too large"` (INTEROP 21), never truncated.
+//! [`MAX_RESPONSE_LEN`]. A request larger than that is ignored (`TooLarge`: it cannot be
+//! decrypted into a fixed buffer, so there is no id to answer; NIP-44 clients cannot send one
+//! anyway). A response that does not fit — over [`MAX_NIP44_RESPONSE_LEN`] (65 408 bytes, the
+//! most rust-nostr decrypts) for a NIP-44 reply, over [`MAX_RESPONSE_LEN`] for a NIP-04 one —
+//! is replaced by the error `"result too large"` (INTEROP 21), never truncated.
 //!
 //! # Memory
 //!
@@ -64,14 +66,14 @@
 //!
 //! | call | peak stack |
 //! |---|---:|
-//! | `handle_request`, `sign_event` of a 64 KB request | 36 KiB |
-//! | `handle_request`, `nip44_encrypt` of 60 KB | 37 KiB |
-//! | `handle_request` that asks | 28 KiB |
-//! | `decide` (approve) | 31 KiB |
-//! | `expire` | 17 KiB |
+//! | `handle_request`, `sign_event` of a 64 KB request | 41 KiB |
+//! | `handle_request`, `nip44_encrypt` of 40 KB | 42 KiB |
+//! | `handle_request` that asks | 33 KiB |
+//! | `decide` (approve) | 32 KiB |
+//! | `expire` | 18 KiB |
 //! | `State::encode` + `State::decode_into` | 13 KiB |
 //!
-//! Unoptimised debug builds peak at about 223 KiB. `scratch` is zeroed before every call
+//! Unoptimised debug builds peak at about 230 KiB. `scratch` is zeroed before every call
 //! returns: it held decrypted requests and results.
 //!
 //! # Randomness
@@ -149,8 +151,13 @@ pub const MAX_REQUEST_LEN: usize = 64 * 1024;
 /// Largest result string (signed event, ciphertext, plaintext) before JSON escaping: 96 KiB,
 /// enough for `nip44_encrypt` of a 64 KiB plaintext.
 pub const MAX_RESULT_LEN: usize = 96 * 1024;
-/// Largest response JSON (the escaped result plus the envelope): 192 KiB.
+/// Largest response JSON (the escaped result plus the envelope) of a NIP-04 reply: 192 KiB.
 pub const MAX_RESPONSE_LEN: usize = 2 * MAX_RESULT_LEN;
+/// Largest response JSON of a NIP-44 reply: 65 408 bytes, rust-nostr's cap (65 536 − 128);
+/// nostr-tools stops at 65 535 and no client reads NIP-44's extended length prefix. A larger
+/// NIP-44 response is replaced by the error `"result too large"` (INTEROP 21), which every
+/// client can read, instead of a reply it cannot decrypt.
+pub const MAX_NIP44_RESPONSE_LEN: usize = 65_408;
 /// Largest request event JSON accepted.
 pub const MAX_EVENT_LEN: usize = 2 * MAX_CONTENT_LEN;
 
@@ -1012,6 +1019,15 @@ fn apply(state: &mut State, account: &[u8; 32], client: &[u8; 32], change: Chang
     }
 }
 
+/// The part of `out` a response in `scheme` may fill (see [`MAX_NIP44_RESPONSE_LEN`]).
+fn response_region(out: &mut [u8], scheme: Scheme) -> Result<&mut [u8], Error> {
+    let limit = match scheme {
+        Scheme::Nip44 => MAX_NIP44_RESPONSE_LEN,
+        Scheme::Nip04 => MAX_RESPONSE_LEN,
+    };
+    out.get_mut(..limit).ok_or(Error::BufferTooSmall)
+}
+
 /// Zero the part of `scratch` the core uses: it held decrypted requests, parameters and
 /// results (DM plaintexts, signed events) that should not outlive the call.
 fn wipe(scratch: &mut [u8]) {
@@ -1195,7 +1211,7 @@ fn handle_request_inner<'b, K: KeySource + ?Sized>(
             scheme,
             pending_full: state.pending.len() >= MAX_PENDING,
         };
-        process(&cx, &env, param, result, out)?
+        process(&cx, &env, param, result, response_region(out, scheme)?)?
     };
     let until = ev.created_at.max(now).saturating_add(MAX_CLOCK_SKEW);
     let user = *account.user.as_bytes();
@@ -1346,7 +1362,13 @@ fn decide_inner<'b, K: KeySource + ?Sized>(
             scheme: pending.scheme,
             pending_full: true,
         };
-        process(&cx, &env, param, result, out)?
+        process(
+            &cx,
+            &env,
+            param,
+            result,
+            response_region(out, pending.scheme)?,
+        )?
     };
     let Step::Reply {
         len,
@@ -1458,7 +1480,7 @@ fn expire_inner<'b, K: KeySource + ?Sized>(
 /// client may still be subscribing); it is the same bytes each time.
 ///
 /// `Err` (state untouched): a URI that does not parse, an unknown account
-/// ([`Error::NotFound`]), [`MAX_CLIENTS`](super::state::MAX_CLIENTS) reached
+/// ([`Error::NotFound`]), [`MAX_CLIENTS`] reached
 /// ([`Error::TooLarge`]), [`Error::KeyUnavailable`], buffers too small.
 #[allow(clippy::too_many_arguments)]
 pub fn approve_nostrconnect<'b, K: KeySource + ?Sized>(
