@@ -1139,3 +1139,22 @@ fn wire_variations() {
         "w4"
     );
 }
+
+/// A held request whose client logged out (or was unpaired) meanwhile: approving it answers
+/// with an error, still exactly once, on the original id.
+#[test]
+fn approve_after_logout_is_an_error() {
+    let (mut s, mut c, u) = paired(TrustLevel::Medium);
+    let (id, ev) = c.event(&s, "sign_event", &[&template(0, "x")]);
+    let ask = s.handle(&ev.as_json()).pending();
+    assert_eq!(c.ok(&mut s, "logout", &[]), "ack");
+    let got = s.decide(&ask.id, Approval::Approve, &ev.as_json());
+    let resp = open(got.event(), &c.client, &u, s.now, Scheme::Nip44);
+    assert_eq!(
+        resp,
+        json!({"id": id, "result": "", "error": "client not paired: send connect first"})
+    );
+    assert_eq!(got.activity().verdict, Verdict::NotPaired);
+    assert_eq!(got.relays(), [RELAY]);
+    assert!(s.state.pending().is_empty());
+}

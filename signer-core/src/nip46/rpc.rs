@@ -124,7 +124,7 @@ pub fn write_response<S: Sink + ?Sized>(
             sink.write_str(",\"result\":\"\",\"error\":")?;
             let mut taken = 0usize;
             let name = name.chars().take_while(|c| {
-                taken += c.len_utf8();
+                taken = taken.saturating_add(c.len_utf8());
                 taken <= MAX_ECHOED_METHOD_LEN
             });
             json::write_string_chars(sink, "Unsupported method: ".chars().chain(name))?;

@@ -640,11 +640,14 @@ impl State {
             w.put(&s.id)?;
             w.u64(s.until)?;
         }
-        let body_len = w.len - HEADER_LEN;
-        let header = w.out.get_mut(..HEADER_LEN).ok_or(Error::BufferTooSmall)?;
-        header[..4].copy_from_slice(MAGIC);
-        header[4..6].copy_from_slice(&STATE_VERSION.to_be_bytes());
-        header[6..10].copy_from_slice(&(body_len as u32).to_be_bytes());
+        let body_len = u32::try_from(w.len.saturating_sub(HEADER_LEN)).map_err(|_| CORRUPT)?;
+        let [m0, m1, m2, m3] = *MAGIC;
+        let [v0, v1] = STATE_VERSION.to_be_bytes();
+        let [l0, l1, l2, l3] = body_len.to_be_bytes();
+        w.out
+            .get_mut(..HEADER_LEN)
+            .ok_or(Error::BufferTooSmall)?
+            .copy_from_slice(&[m0, m1, m2, m3, v0, v1, l0, l1, l2, l3]);
         let digest: [u8; 32] = Sha256::digest(w.out.get(..w.len).ok_or(CORRUPT)?).into();
         w.put(&digest)?;
         Ok(w.len)
@@ -701,7 +704,9 @@ impl State {
         {
             return Err(Error::Malformed("state length"));
         }
-        let (signed, checksum) = bytes.split_at(HEADER_LEN + body_len);
+        let (signed, checksum) = bytes
+            .split_at_checked(bytes.len().saturating_sub(CHECKSUM_LEN))
+            .ok_or(CORRUPT)?;
         let digest: [u8; 32] = Sha256::digest(signed).into();
         if digest.as_slice() != checksum {
             return Err(Error::Malformed("state checksum"));
