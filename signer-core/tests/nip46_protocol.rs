@@ -1158,3 +1158,13 @@ fn approve_after_logout_is_an_error() {
     assert_eq!(got.relays(), [RELAY]);
     assert!(s.state.pending().is_empty());
 }
+
+/// The bunker secret is a credential: `Debug` output (logs) never shows it.
+#[test]
+fn debug_output_redacts_the_secret() {
+    let (s, _c, u) = paired(TrustLevel::Full);
+    let secret = s.secret(&u);
+    let printed = format!("{:?}", s.state);
+    assert!(printed.contains("Account"));
+    assert!(!printed.contains(&secret), "{printed}");
+}

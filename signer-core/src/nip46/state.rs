@@ -45,6 +45,8 @@
 //! # Ok::<(), signer_core::Error>(())
 //! ```
 
+use core::fmt;
+
 use heapless::{String, Vec};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -150,8 +152,9 @@ impl Client {
     }
 }
 
-/// One user key and everything paired with it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One user key, its transport key, bunker secret, relays and policy defaults. (Its clients
+/// are listed by [`State::clients`].) `Debug` redacts the secret.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Account {
     pub(crate) user: PublicKey,
     pub(crate) transport: PublicKey,
@@ -159,6 +162,19 @@ pub struct Account {
     pub(crate) relays: Relays,
     pub(crate) protected: ProtectedKinds,
     pub(crate) default_trust: TrustLevel,
+}
+
+impl fmt::Debug for Account {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Account")
+            .field("user", &self.user)
+            .field("transport", &self.transport)
+            .field("secret", &"..")
+            .field("relays", &self.relays)
+            .field("protected", &self.protected)
+            .field("default_trust", &self.default_trust)
+            .finish()
+    }
 }
 
 impl Account {
