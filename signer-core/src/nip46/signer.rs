@@ -83,6 +83,28 @@
 //! `sign_event` aux), the second is SHA-256 of a label and the first, so no nonce is ever reused
 //! even if the client asks to encrypt to itself.
 //!
+//! # Design notes
+//!
+//! - **Held requests are keyed by the request event id** ([`PendingApproval::id`]): the shell
+//!   already has it (it names the App Group file holding the raw event), and a redelivered
+//!   event is recognised as a duplicate rather than asked twice.
+//! - **The state keeps only metadata of a held request** (ids, client, method, kind, rpc id,
+//!   scheme, deadline). Approving needs the raw event back, which is re-verified (same id and
+//!   author, valid signature) and decrypted again; denying and expiring need nothing but the
+//!   metadata, so a lost file can still be denied.
+//! - **A reply says where to publish it** ([`Reply::relays`]): the relays are computed before
+//!   the state changes, so a `logout` (or an approval for a client that has since gone) still
+//!   reaches the client.
+//! - **Deciding after the deadline** answers with the timeout error, as [`expire`] would: the
+//!   client has been told nothing yet, and one rule for "too late" is simpler to reason about.
+//! - **Keys from the [`KeySource`] are checked** to match the public key asked for; a wrong or
+//!   missing transport key ignores the request (nothing can be answered without it), a missing
+//!   user key (separate transport key) answers "signing key unavailable".
+//! - **Clients live in one flat table** in [`State`] rather than inside each account, so that
+//!   no value larger than one client (about 3 KB) is ever built on the stack while decoding.
+//! - **The core never allocates and never panics**; every bound is a named constant and every
+//!   overflow is an error reply or a documented `Ignore`.
+//!
 //! # Example
 //!
 //! ```
@@ -148,9 +170,11 @@ pub const MAX_CLOCK_SKEW: u64 = 300;
 pub const PENDING_TTL: u64 = 90;
 /// Largest decrypted request (JSON-RPC plaintext) the buffers are sized for: 64 KiB.
 pub const MAX_REQUEST_LEN: usize = 64 * 1024;
-/// Largest result string (signed event, ciphertext, plaintext) before JSON escaping: 96 KiB,
-/// enough for `nip44_encrypt` of a 64 KiB plaintext.
-pub const MAX_RESULT_LEN: usize = 96 * 1024;
+/// Largest result string (signed event, ciphertext, plaintext) before JSON escaping:
+/// 1.5 × [`MAX_REQUEST_LEN`] = 96 KiB, enough for `nip44_encrypt` of a 64 KiB plaintext
+/// (base64 adds a third). Every buffer size derives from [`MAX_REQUEST_LEN`], so raising it is
+/// a one-line change.
+pub const MAX_RESULT_LEN: usize = MAX_REQUEST_LEN / 2 * 3;
 /// Largest response JSON (the escaped result plus the envelope) of a NIP-04 reply: 192 KiB.
 pub const MAX_RESPONSE_LEN: usize = 2 * MAX_RESULT_LEN;
 /// Largest response JSON of a NIP-44 reply: 65 408 bytes, rust-nostr's cap (65 536 − 128);
