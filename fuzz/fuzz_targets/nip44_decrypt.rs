@@ -17,7 +17,11 @@ fuzz_target!(|payload: &[u8]| {
         nonce.copy_from_slice(&raw[1..33]);
         let mut again = vec![0u8; nip44::encrypted_len(n).expect("accepted length is valid")];
         let m = nip44::encrypt_to_base64(&key, &nonce, &out[..n], &mut again).expect("re-encrypt");
-        assert_eq!(&again[..m], payload, "decrypt accepted a non-canonical payload");
+        assert_eq!(
+            &again[..m],
+            payload,
+            "decrypt accepted a non-canonical payload"
+        );
     }
 });
 

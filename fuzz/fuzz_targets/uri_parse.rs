@@ -6,7 +6,9 @@ use libfuzzer_sys::fuzz_target;
 use signer_core::nip46::uri::{BunkerUri, NostrConnectUri, write_bunker_uri};
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(s) = core::str::from_utf8(data) else { return };
+    let Ok(s) = core::str::from_utf8(data) else {
+        return;
+    };
     let _ = NostrConnectUri::parse(s);
     if let Ok(b) = BunkerUri::parse(s) {
         let relays: Vec<&str> = b.relays.iter().map(|r| r.as_str()).collect();
