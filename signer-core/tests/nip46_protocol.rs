@@ -1168,3 +1168,107 @@ fn debug_output_redacts_the_secret() {
     assert!(printed.contains("Account"));
     assert!(!printed.contains(&secret), "{printed}");
 }
+
+/// The shell-facing management API: limits and errors are clear, and nothing half-applies.
+#[test]
+fn shell_management_api() {
+    use signer_core::nip46::state::MAX_ACCOUNTS;
+    let (mut s, mut c, u) = paired(TrustLevel::Medium);
+    let me = *c.client.ours().as_bytes();
+    let uk = u.ours();
+
+    // Accounts: capacity, duplicate keys, relay validation.
+    for i in 1..MAX_ACCOUNTS {
+        let p = Pair::new(0xa0 + i as u8);
+        s.state
+            .add_account(&p.ours(), None, &[RELAY], TrustLevel::Low, &[1; 16])
+            .unwrap();
+    }
+    let extra = Pair::new(0xb0).ours();
+    assert_eq!(
+        s.state
+            .add_account(&extra, None, &[RELAY], TrustLevel::Low, &[1; 16]),
+        Err(Error::TooLarge("accounts"))
+    );
+    let last = Pair::new(0xa0 + (MAX_ACCOUNTS - 1) as u8).ours();
+    assert!(s.state.remove_account(&last));
+    for bad in [&[][..], &["https://relay.example.com"][..], &["wss://"][..]] {
+        assert!(
+            s.state
+                .add_account(&extra, None, bad, TrustLevel::Low, &[1; 16])
+                .is_err()
+        );
+    }
+    assert_eq!(s.state.accounts().len(), MAX_ACCOUNTS - 1);
+    assert!(s.state.set_relays(&uk, &["ftp://x"]).is_err());
+    assert_eq!(s.state.account(&uk).unwrap().relays()[0].as_str(), RELAY);
+
+    // Unknown names are NotFound.
+    let nobody = Pair::new(0xb1).ours();
+    assert_eq!(
+        s.state.set_default_trust(&nobody, TrustLevel::Full),
+        Err(Error::NotFound("account"))
+    );
+    assert_eq!(
+        s.state.set_client_trust(&uk, &[9; 32], TrustLevel::Full),
+        Err(Error::NotFound("client"))
+    );
+    assert!(!s.state.unpair(&uk, &[9; 32]));
+    assert!(s.state.bunker_uri(&nobody, &mut [0u8; 512]).is_err());
+
+    // Overrides: only the crypto methods take a method override; names are bounded.
+    assert!(
+        s.state
+            .set_method_override(&uk, &me, Method::SignEvent, Some(Decision::Allow))
+            .is_err()
+    );
+    assert_eq!(
+        s.state.rename_client(&uk, &me, &"n".repeat(200)),
+        Err(Error::TooLarge("client name"))
+    );
+    s.state.set_client_trust(&uk, &me, TrustLevel::Low).unwrap();
+    let (_, ev) = c.event(&s, "get_public_key", &[]);
+    s.handle(&ev.as_json()).event();
+    let (_, ev) = c.event(&s, "nip44_encrypt", &[&Pair::new(0x77).hex(), "x"]);
+    s.handle(&ev.as_json()).pending();
+
+    // Rotating the secret by hand invalidates the URI's old secret.
+    let old = s.secret(&u);
+    s.state.rotate_secret(&uk, &[0x5a; 16]).unwrap();
+    let mut d = Session::new(client(9), &u);
+    let (msg, _) = d.err(&mut s, "connect", &[&u.hex(), &old]);
+    assert_eq!(msg, "invalid or already used secret");
+    d.connect(&mut s, &u, "", "");
+
+    // Unknown pending ids are not an error, just nothing to do.
+    assert_eq!(
+        s.decide(&[7; 32], Approval::Deny, "").ignored(),
+        IgnoreReason::NotPending
+    );
+
+    // nostrconnect approval at the client cap: an error, the state untouched.
+    for i in 0..MAX_CLIENTS {
+        let mut x = Session::new(Pair::new(0xc0 + i as u8), &u);
+        if s.state.clients(&uk).count() < MAX_CLIENTS {
+            x.connect(&mut s, &u, "", "");
+        }
+    }
+    assert_eq!(s.state.clients(&uk).count(), MAX_CLIENTS);
+    let uri = format!(
+        "nostrconnect://{}?relay=wss%3A%2F%2Fr.example.com&secret=abc",
+        Pair::new(0xef).hex()
+    );
+    let before = s.encoded();
+    assert_eq!(
+        s.approve_nostrconnect(&uri, &u, TrustLevel::Full).err(),
+        Some(Error::TooLarge("paired clients"))
+    );
+    assert_eq!(before, s.encoded());
+
+    // Removing the account drops its held request without a reply.
+    assert_eq!(s.state.pending().len(), 1);
+    assert!(s.state.remove_account(&uk));
+    assert!(s.state.pending().is_empty());
+    s.now += PENDING_TTL;
+    assert!(s.expire().is_none());
+}
