@@ -41,12 +41,20 @@ impl Drop for TempDir {
 
 /// A real relay (nostr-relay-builder's `LocalRelay`) on 127.0.0.1:<free port>.
 pub async fn start_relay() -> (LocalRelay, String) {
-    let builder = RelayBuilder::default()
+    start_relay_on(None).await
+}
+
+/// A real relay on 127.0.0.1:`port` (a free one when `None`).
+pub async fn start_relay_on(port: Option<u16>) -> (LocalRelay, String) {
+    let mut builder = RelayBuilder::default()
         .addr("127.0.0.1".parse().unwrap())
         .rate_limit(RateLimit {
             max_reqs: 500,
             notes_per_minute: 100_000,
         });
+    if let Some(p) = port {
+        builder = builder.port(p);
+    }
     let relay = LocalRelay::new(builder);
     relay.run().await.unwrap();
     let url = relay.url().await.to_string();
