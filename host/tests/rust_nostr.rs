@@ -205,3 +205,30 @@ async fn rust_nostr_medium_client_protected_kind_waits_for_approval() {
     client.shutdown().await;
     th.host.shutdown();
 }
+
+/// rust-nostr 0.44's `nostrconnect://` URIs carry no `secret` (and its client expects "ack"
+/// in that flow), while nostr-tools and NDK need the response to carry the URI's secret
+/// (INTEROP 12, 13). signer-core requires the secret, so such a URI is refused up front, with
+/// the state untouched: the rust-nostr 0.44 nostrconnect flow is not supported (by design).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rust_nostr_044_nostrconnect_uri_without_secret_is_refused() {
+    let (_relay, url) = start_relay().await;
+    let th = start_host(&url, TrustLevel::Medium, "rn-nostrconnect").await;
+    let app = Keys::generate();
+    let uri = NostrConnectURI::Client {
+        public_key: app.public_key(),
+        relays: vec![RelayUrl::parse(&url).unwrap()],
+        metadata: NostrConnectMetadata::new("rust-nostr app"),
+    }
+    .to_string();
+    assert!(!uri.contains("secret="), "{uri}");
+    let err = th
+        .host
+        .pair_nostrconnect(&uri, None, TrustLevel::Medium)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("secret"), "{err}");
+    let clients = th.host.with_device(|d| d.state().clients(&th.user).count());
+    assert_eq!(clients, 0);
+    th.host.shutdown();
+}
