@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's test command (README): lint, unit + integration tests, the no_std/C-ABI check.
-# Works on a fresh machine with the Rust toolchain; `.ci/run` installs anything else first.
+# Works on a fresh machine with the Rust toolchain, a C compiler and Node 20 (npm).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +11,10 @@ cargo fmt --all -- --check
 
 step "cargo clippy (deny warnings)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "JS interop harness (nostr-tools, from the npm registry)"
+command -v npm >/dev/null || { echo "npm (Node >= 20) is required for the nostr-tools interop tests" >&2; exit 1; }
+npm ci --prefix host/tests/js --no-audit --no-fund
 
 step "cargo test (workspace)"
 cargo test --workspace --locked
