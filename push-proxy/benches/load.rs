@@ -22,6 +22,7 @@
 mod common;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -106,6 +107,59 @@ impl BlastRelay {
     }
 }
 
+/// CPU seconds used so far by this process's threads, split by thread-name prefix:
+/// (`standin*`, `blast*`, everything else = the proxy and the bench driver).
+fn cpu_by_thread() -> (f64, f64, f64) {
+    let (mut standin, mut blast, mut rest) = (0.0, 0.0, 0.0);
+    let ticks = 100.0;
+    if let Ok(dir) = std::fs::read_dir("/proc/self/task") {
+        for t in dir.flatten() {
+            let comm = std::fs::read_to_string(t.path().join("comm")).unwrap_or_default();
+            let stat = std::fs::read_to_string(t.path().join("stat")).unwrap_or_default();
+            let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+            let f: Vec<&str> = after.split_whitespace().collect();
+            let cpu = f.get(11).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0)
+                + f.get(12).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+            let secs = cpu / ticks;
+            if comm.starts_with("standin") {
+                standin += secs;
+            } else if comm.starts_with("blast") {
+                blast += secs;
+            } else {
+                rest += secs;
+            }
+        }
+    }
+    (standin, blast, rest)
+}
+
+/// Run `f` on its own runtime in named threads, so its CPU time can be told apart.
+fn on_own_runtime<T: Send + 'static, F>(
+    name: &'static str,
+    f: impl FnOnce() -> F + Send + 'static,
+) -> T
+where
+    F: std::future::Future<Output = T>,
+{
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_name(name)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                tx.send(f().await).unwrap();
+                std::future::pending::<()>().await;
+            });
+        })
+        .unwrap();
+    rx.recv().unwrap()
+}
+
 /// `n` signers with one token each, written to the database before the proxy starts.
 fn signers(n: usize) -> Vec<Keys> {
     (0..n).map(|_| Keys::generate()).collect()
@@ -148,10 +202,15 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
 }
 
 async fn throughput(n_events: usize) -> f64 {
-    let key = ApnsKey::generate();
-    let prod = ApnsStandIn::start(&key).await;
+    let key = Arc::new(ApnsKey::generate());
+    let k = key.clone();
+    let prod: ApnsStandIn =
+        on_own_runtime(
+            "standin",
+            move || async move { ApnsStandIn::start(&k).await },
+        );
     let sandbox = ApnsStandIn::start(&key).await;
-    let relay = BlastRelay::start().await;
+    let relay: BlastRelay = on_own_runtime("blast", BlastRelay::start);
     let who = signers(2_000);
     let dir = TempDir::new("bench");
     seed_db(&dir, &who);
@@ -168,12 +227,24 @@ async fn throughput(n_events: usize) -> f64 {
         &[],
     )
     .await;
+    let cpu0 = cpu_by_thread();
     let t0 = Instant::now();
     let sent = relay.send(events, None).await;
     let write_time = t0.elapsed();
     let ok = wait_until(Duration::from_secs(120), || prod.count() >= n_events).await;
     let elapsed = t0.elapsed();
+    let cpu1 = cpu_by_thread();
     let rate = prod.count() as f64 / elapsed.as_secs_f64();
+    let per = |a: f64, b: f64| (b - a) * 1e6 / n_events as f64;
+    println!(
+        "cpu per push: proxy {:.0} us, APNs stand-in {:.0} us, relay {:.0} us (load average before: {})",
+        per(cpu0.2, cpu1.2),
+        per(cpu0.0, cpu1.0),
+        per(cpu0.1, cpu1.1),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
     println!(
         "throughput: {} events written in {:?}, {} pushes received in {:?} ({}) -> {:.0} pushes/s; stand-in errors: {}",
         sent.len(),
@@ -189,10 +260,15 @@ async fn throughput(n_events: usize) -> f64 {
 }
 
 async fn latency(rate_per_sec: u32, secs: u32) -> (Duration, Duration, Duration) {
-    let key = ApnsKey::generate();
-    let prod = ApnsStandIn::start(&key).await;
+    let key = Arc::new(ApnsKey::generate());
+    let k = key.clone();
+    let prod: ApnsStandIn =
+        on_own_runtime(
+            "standin",
+            move || async move { ApnsStandIn::start(&k).await },
+        );
     let sandbox = ApnsStandIn::start(&key).await;
-    let relay = BlastRelay::start().await;
+    let relay: BlastRelay = on_own_runtime("blast", BlastRelay::start);
     let who = signers(1_000);
     let dir = TempDir::new("bench");
     seed_db(&dir, &who);
@@ -400,13 +476,47 @@ async fn memory(n: usize) -> (u64, f64) {
     (rss, load.as_secs_f64())
 }
 
-#[tokio::main]
+#[tokio::main(worker_threads = 2)]
 async fn main() {
     let what = std::env::args().nth(1).unwrap_or_else(|| "all".into());
     let all = what == "all";
     let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    if all || what == "verify" {
+        let who = signers(10);
+        let events = make_events(&who, 5_000);
+        let t = Instant::now();
+        for (_, json) in &events {
+            push_proxy::verify::verify_event(json.as_bytes()).unwrap();
+        }
+        let per = t.elapsed() / events.len() as u32;
+        println!("verify: {per:?} per event (parse + id + BIP-340, signer-core)");
+        let t = Instant::now();
+        for (_, json) in &events {
+            let _ = push_proxy::verify::parse_event(json.as_bytes()).unwrap();
+        }
+        println!(
+            "parse only: {:?} per event",
+            t.elapsed() / events.len() as u32
+        );
+        let parsed: Vec<Event> = events
+            .iter()
+            .map(|(_, j)| Event::from_json(j).unwrap())
+            .collect();
+        let t = Instant::now();
+        for ev in &parsed {
+            ev.verify().unwrap();
+        }
+        println!(
+            "rust-nostr verify (for comparison): {:?} per event",
+            t.elapsed() / events.len() as u32
+        );
+    }
     if all || what == "throughput" {
-        throughput(100_000).await;
+        let n = std::env::args()
+            .nth(2)
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(100_000);
+        throughput(n).await;
     }
     if all || what == "latency" {
         latency(1_000, 10).await;

@@ -25,8 +25,11 @@ use crate::jwt::ProviderToken;
 use crate::metrics::Metrics;
 use crate::store::ApnsEnv;
 
-/// Apple allows 1000 concurrent streams per connection; stay well below it.
-pub const STREAMS_PER_CONNECTION: usize = 500;
+/// Open another connection (up to the configured maximum) once every live one has this many
+/// requests in flight. Apple allows ~1000 streams per connection, but all streams of one
+/// connection share one task for TLS and HTTP/2 framing: spreading them over a few connections
+/// uses every core.
+pub const STREAMS_PER_CONNECTION: usize = 64;
 /// APNs error bodies are tiny JSON objects.
 const MAX_RESPONSE_BODY: usize = 4096;
 /// APNs payload limit for alert notifications.

@@ -159,7 +159,7 @@ async fn handle(d: &Arc<Dispatch>, dedupe: &mut Dedupe, inbound: Inbound) {
         let signer = hex::encode(target);
         let payload = Bytes::from(build_payload(&inbound.relay_url, &event_id, &signer, &json));
         let devices = d.registry.devices(&target);
-        tracing::info!(
+        tracing::debug!(
             event = %short(&event_id),
             signer = %short(&signer),
             devices = devices.len(),

@@ -263,6 +263,15 @@ pub async fn run_relay(
 }
 
 fn current_plan(shared: &RelayShared, watch: &Watch, url: &str) -> Plan {
+    let s = &shared.settings;
+    let capacity = s
+        .max_subscriptions
+        .max(1)
+        .saturating_mul(s.batch_size.max(1));
+    if matches!(watch, Watch::All) && shared.registry.counts().1 > capacity {
+        // Too many to list: skip collecting them at all.
+        return Plan::Broad;
+    }
     let pubkeys = match watch {
         Watch::All => shared.registry.all_pubkeys(),
         Watch::Paired => shared.registry.pubkeys_for_relay(url),
@@ -403,7 +412,7 @@ async fn handle_text(
             }
         }
         Some("NOTICE") | Some("CLOSED") => {
-            tracing::info!(relay = %url, message = %truncate(text, 200), "relay notice");
+            tracing::info!(relay = %url, message = ?truncate(text, 200), "relay notice");
         }
         _ => {}
     }

@@ -189,7 +189,10 @@ mod tests {
 
     /// The vectors vendored (verbatim, sha256-checked) in signer-core.
     fn vectors(name: &str) -> serde_json::Value {
-        let path = format!("{}/../signer-core/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
+        let path = format!(
+            "{}/../signer-core/tests/vectors/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        );
         let bytes = std::fs::read(&path).expect("shared vectors present");
         serde_json::from_slice(&bytes).expect("vector json")
     }
