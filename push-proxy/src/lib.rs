@@ -52,6 +52,8 @@ pub use config::Config;
 
 /// Concurrent HTTP connections.
 const MAX_HTTP_CONNECTIONS: usize = 1024;
+/// Longest life of one HTTP connection (keep-alive included).
+const MAX_HTTP_CONNECTION_AGE: Duration = Duration::from_secs(120);
 /// Queue depth per dispatcher worker.
 const WORKER_QUEUE: usize = 4096;
 /// How long shutdown waits for in-flight work.
@@ -348,6 +350,11 @@ async fn serve(
             tokio::select! {
                 _ = conn.as_mut() => {}
                 _ = conn_stop.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(DRAIN, conn).await;
+                }
+                () = tokio::time::sleep(MAX_HTTP_CONNECTION_AGE) => {
+                    // Bounded lifetime: idle keep-alive connections cannot pin a slot forever.
                     conn.as_mut().graceful_shutdown();
                     let _ = tokio::time::timeout(DRAIN, conn).await;
                 }
