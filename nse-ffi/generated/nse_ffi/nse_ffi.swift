@@ -33,7 +33,7 @@ public func nip98_header<GenericToRustStr: ToRustStr>(_ secret_key: UnsafeBuffer
 public func new_state() -> RustVec<UInt8> {
     RustVec(ptr: __swift_bridge__$new_state())
 }
-public func add_account<GenericToRustStr: ToRustStr, GenericIntoRustString: IntoRustString>(_ state: UnsafeBufferPointer<UInt8>, _ pubkey: GenericToRustStr, _ relays: RustVec<GenericIntoRustString>, _ default_trust: Trust, _ entropy: UnsafeBufferPointer<UInt8>) throws -> StateBlob {
+public func add_account<GenericIntoRustString: IntoRustString, GenericToRustStr: ToRustStr>(_ state: UnsafeBufferPointer<UInt8>, _ pubkey: GenericToRustStr, _ relays: RustVec<GenericIntoRustString>, _ default_trust: Trust, _ entropy: UnsafeBufferPointer<UInt8>) throws -> StateBlob {
     return pubkey.toRustStr({ pubkeyAsRustStr in
         try { let val = __swift_bridge__$add_account(state.toFfiSlice(), pubkeyAsRustStr, { let val = relays; val.isOwned = false; return val.ptr }(), default_trust.intoFfiRepr(), entropy.toFfiSlice()); switch val.tag { case __swift_bridge__$ResultStateBlobAndFfiError$ResultOk: return val.payload.ok.intoSwiftRepr() case __swift_bridge__$ResultStateBlobAndFfiError$ResultErr: throw val.payload.err.intoSwiftRepr() default: fatalError() } }()
     })
