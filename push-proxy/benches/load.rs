@@ -21,6 +21,10 @@
 #[path = "../tests/common/mod.rs"]
 mod common;
 
+// Same allocator as the binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

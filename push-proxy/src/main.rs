@@ -3,6 +3,10 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+// glibc malloc fragments under many small, short-lived per-push allocations; mimalloc does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> std::process::ExitCode {
     // A missing .env is normal; a broken one is reported.
     if let Err(e) = dotenvy::dotenv()
