@@ -256,7 +256,7 @@ pub async fn run(
         relay_shared.clone(),
         configured,
         config.watch_paired_relays,
-        stop_rx.clone(),
+        stop_rx,
     ));
 
     let state = Arc::new(api::AppState {
@@ -291,7 +291,7 @@ pub async fn run(
         started: Instant::now(),
     });
     tracing::info!(addr = ?listener.local_addr().ok(), "HTTP API listening");
-    serve(state, listener, shutdown, stop_rx).await;
+    serve(state, listener, shutdown).await;
 
     // Drain: stop relays (closing the worker queues), let workers finish, wait for pushes.
     let _ = stop_tx.send(true);
@@ -311,13 +311,11 @@ async fn serve(
     state: Arc<api::AppState>,
     listener: TcpListener,
     shutdown: impl Future<Output = ()> + Send,
-    stop: watch::Receiver<bool>,
 ) {
     let limit = Arc::new(Semaphore::new(MAX_HTTP_CONNECTIONS));
     let (conn_stop_tx, _) = watch::channel(false);
     let mut conns = JoinSet::new();
     let mut shutdown = std::pin::pin!(shutdown);
-    let _ = stop;
     loop {
         let accepted = tokio::select! {
             () = &mut shutdown => break,
