@@ -31,10 +31,64 @@ fn open_device(dir: &TempDir, sk: &[u8; 32]) -> Device {
 async fn start(device: Device, relay: &str) -> Host {
     let mut cfg = HostConfig::new(vec![relay.to_owned()]);
     cfg.relay.max_backoff = Duration::from_millis(400);
+    // A relay that stops without closing its sessions is only noticed by the ping liveness
+    // check (two silent intervals): keep that well inside the test's step bound.
+    cfg.relay.ping_interval = Duration::from_millis(500);
     cfg.expiry_tick = Duration::from_millis(100);
     let host = Host::start(device, cfg).await.unwrap();
     assert!(host.wait_connected(STEP).await);
     host
+}
+
+/// A relay on its own thread and runtime, like a separate process: `kill` drops the runtime,
+/// which ends every session task and closes every socket at once (a `LocalRelay::shutdown`
+/// alone stops accepting but may leave live sessions answering pings).
+struct RelayProcess {
+    stop: Option<std::sync::mpsc::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl RelayProcess {
+    fn start(port: u16) -> (Self, String) {
+        let (url_tx, url_rx) = std::sync::mpsc::channel();
+        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .unwrap();
+            let (relay, url) = rt.block_on(start_relay_on(Some(port)));
+            url_tx.send(url).unwrap();
+            // Bounded: the test kills the relay within its own time limit or drops the sender.
+            let _ = stop_rx.recv_timeout(Duration::from_secs(120));
+            drop(relay);
+            rt.shutdown_timeout(Duration::from_secs(2));
+        });
+        let url = url_rx.recv_timeout(STEP).expect("relay thread started");
+        (
+            Self {
+                stop: Some(stop_tx),
+                thread: Some(thread),
+            },
+            url,
+        )
+    }
+
+    fn kill(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            thread.join().expect("relay thread exits");
+        }
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
 }
 
 fn client(uri: &str) -> NostrConnect {
@@ -130,7 +184,7 @@ async fn relay_restart_reconnects_and_serves() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let (relay, url) = start_relay_on(Some(port)).await;
+    let (mut relay, url) = RelayProcess::start(port);
     let dir = TempDir::new("reconnect");
     let mut device = open_device(&dir, &secret());
     let user_core = device.public_keys()[0];
@@ -139,8 +193,7 @@ async fn relay_restart_reconnects_and_serves() {
         .unwrap();
     let host = start(device, &url).await;
 
-    relay.shutdown();
-    drop(relay);
+    tokio::task::block_in_place(|| relay.kill());
     timeout(STEP, async {
         while host.pool().is_connected(&url) {
             tokio::time::sleep(Duration::from_millis(20)).await;
@@ -148,7 +201,7 @@ async fn relay_restart_reconnects_and_serves() {
     })
     .await
     .expect("the host noticed the relay going away");
-    let (_relay2, url2) = start_relay_on(Some(port)).await;
+    let (_relay2, url2) = tokio::task::block_in_place(|| RelayProcess::start(port));
     assert_eq!(url, url2);
     assert!(host.wait_connected(STEP).await, "the host reconnected");
 

@@ -153,7 +153,7 @@ async fn relay_restart_is_followed_by_resubscription() {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let (relay, url) = start_relay(Some(port)).await;
+    let (mut relay, url) = tokio::task::block_in_place(|| RelayProcess::start(port));
     let proxy = Proxy::start(&key, &prod, &sandbox, std::slice::from_ref(&url), &[]).await;
     let signer = Keys::generate();
     let client = Keys::generate();
@@ -166,14 +166,13 @@ async fn relay_restart_is_followed_by_resubscription() {
     .await;
     assert!(wait_until(Duration::from_secs(5), || prod.count() == 1).await);
 
-    relay.shutdown();
-    drop(relay);
+    tokio::task::block_in_place(|| relay.kill());
     assert!(
         proxy
             .wait_metric("clave_proxy_relay_disconnects", |v| v >= 1)
             .await
     );
-    let (relay2, url2) = start_relay(Some(port)).await;
+    let (relay2, url2) = tokio::task::block_in_place(|| RelayProcess::start(port));
     assert_eq!(url, url2);
     assert!(
         proxy
