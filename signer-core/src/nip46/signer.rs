@@ -415,6 +415,45 @@ fn derive<const N: usize>(label: &[u8], seed: &[u8]) -> [u8; N] {
     out
 }
 
+/// What answering a held request needs: the account's transport key, the client's key, the
+/// reply's crypto in the request's scheme, and the activity record (with its final verdict).
+struct Held {
+    transport: SecretKey,
+    client_pk: PublicKey,
+    crypto: Crypto,
+    act: Activity,
+}
+
+impl Held {
+    fn load<K: KeySource + ?Sized>(
+        keys: &K,
+        account: &Account,
+        pending: &Pending,
+        now: u64,
+        verdict: Verdict,
+    ) -> Result<Self, Error> {
+        let transport = fetch_key(keys, &account.transport).ok_or(Error::KeyUnavailable)?;
+        let client_pk =
+            PublicKey::from_bytes(&pending.client).map_err(|_| Error::Malformed("state"))?;
+        let crypto = Crypto::new(pending.scheme, &transport, &client_pk);
+        let act = Activity {
+            at: now,
+            account: pending.account,
+            client: pending.client,
+            method: pending.method,
+            kind: pending.kind,
+            verdict,
+            error: None,
+        };
+        Ok(Self {
+            transport,
+            client_pk,
+            crypto,
+            act,
+        })
+    }
+}
+
 fn check_buffers(bufs: &Buffers<'_>) -> Result<(), Error> {
     if bufs.scratch.len() < SCRATCH_LEN || bufs.out.len() < OUT_LEN {
         return Err(Error::BufferTooSmall);
@@ -1345,19 +1384,12 @@ fn decide_inner<'b, K: KeySource + ?Sized>(
     let Some(account) = state.accounts.get(acct_idx) else {
         return Ok(Outcome::Ignore(IgnoreReason::NotPending));
     };
-    let transport = fetch_key(keys, &account.transport).ok_or(Error::KeyUnavailable)?;
-    let client_pk =
-        PublicKey::from_bytes(&pending.client).map_err(|_| Error::Malformed("state"))?;
-    let crypto = Crypto::new(pending.scheme, &transport, &client_pk);
-    let act = Activity {
-        at: now,
-        account: pending.account,
-        client: pending.client,
-        method: pending.method,
-        kind: pending.kind,
-        verdict: Verdict::Rejected,
-        error: None,
-    };
+    let Held {
+        transport,
+        client_pk,
+        crypto,
+        act,
+    } = Held::load(keys, account, &pending, now, Verdict::Rejected)?;
     let stored_id = RpcId::Plain(&pending.rpc_id);
     let step = if now >= pending.expires_at {
         error_step(out, stored_id, E_TIMEOUT, act, Verdict::Expired)?
@@ -1463,19 +1495,12 @@ fn expire_inner<'b, K: KeySource + ?Sized>(
     else {
         return Ok(None);
     };
-    let transport = fetch_key(keys, &account.transport).ok_or(Error::KeyUnavailable)?;
-    let client_pk =
-        PublicKey::from_bytes(&pending.client).map_err(|_| Error::Malformed("state"))?;
-    let crypto = Crypto::new(pending.scheme, &transport, &client_pk);
-    let act = Activity {
-        at: now,
-        account: pending.account,
-        client: pending.client,
-        method: pending.method,
-        kind: pending.kind,
-        verdict: Verdict::Expired,
-        error: None,
-    };
+    let Held {
+        transport,
+        client_pk,
+        crypto,
+        act,
+    } = Held::load(keys, account, &pending, now, Verdict::Expired)?;
     let Step::Reply { len, activity, .. } = error_step(
         out,
         RpcId::Plain(&pending.rpc_id),
