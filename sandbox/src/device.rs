@@ -856,3 +856,125 @@ impl Device {
         nse_ffi::bunker_uri(&self.state_bytes(), &self.user).map_err(ffi)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn temp_dir(tag: &str) -> PathBuf {
+        let p = std::env::temp_dir().join(format!(
+            "clave-sandbox-unit-{tag}-{}-{}",
+            std::process::id(),
+            unix_now()
+        ));
+        let _ = std::fs::remove_dir_all(&p);
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    }
+
+    fn device(dir: &std::path::Path) -> Device {
+        Device::open(DeviceConfig {
+            dir: dir.to_owned(),
+            // Nothing listens here: any fetch fails fast.
+            relay_url: "ws://127.0.0.1:9".into(),
+            proxy_url: "http://127.0.0.1:9".into(),
+            default_trust: TrustLevel::Medium,
+            fetch_timeout: Duration::from_secs(2),
+            publish_timeout: Duration::from_secs(2),
+            nostrconnect_repeats: Vec::new(),
+        })
+        .unwrap()
+    }
+
+    fn push(token: &str, payload: String) -> Push {
+        Push {
+            token: token.to_owned(),
+            collapse_id: "ab".repeat(32),
+            payload,
+            received_at: SystemTime::now(),
+            received: Instant::now(),
+        }
+    }
+
+    #[tokio::test]
+    async fn malformed_pushes_are_logged_not_fatal_and_leave_the_state_alone() {
+        let dir = temp_dir("malformed");
+        let d = device(&dir);
+        let before = std::fs::read(dir.join(STATE_FILE)).unwrap();
+        let token = d.token().to_owned();
+        let id = "ab".repeat(32);
+        let user = d.user().to_owned();
+        let payloads = [
+            "not json".to_owned(),
+            "{}".to_owned(),
+            "[1,2,3]".to_owned(),
+            "x".repeat(100_000),
+            serde_json::json!({"relay_url": "ws://127.0.0.1:9", "event_id": "zz",
+                "signer_pubkey": user})
+            .to_string(),
+            serde_json::json!({"relay_url": "https://nope", "event_id": id,
+                "signer_pubkey": user})
+            .to_string(),
+            // Another signer: not ours.
+            serde_json::json!({"relay_url": "ws://127.0.0.1:9", "event_id": id,
+                "signer_pubkey": "11".repeat(32)})
+            .to_string(),
+            // Ours, with an embedded event that is not one.
+            serde_json::json!({"relay_url": "ws://127.0.0.1:9", "event_id": id,
+                "signer_pubkey": user, "event": {"garbage": [1, {"x": null}]}})
+            .to_string(),
+            serde_json::json!({"relay_url": "ws://127.0.0.1:9", "event_id": id,
+                "signer_pubkey": user, "event": "\u{0}\u{1}"})
+            .to_string(),
+            // Ours, not embedded: the relay fetch fails (nothing listens), bounded.
+            serde_json::json!({"relay_url": "ws://127.0.0.1:9", "event_id": id,
+                "signer_pubkey": user})
+            .to_string(),
+        ];
+        let n = payloads.len();
+        for p in payloads {
+            d.handle_push(push(&token, p)).await;
+        }
+        // A push for another token is dropped without a record.
+        d.handle_push(push(&"cd".repeat(32), "{}".into())).await;
+        let timings = d.timings();
+        assert_eq!(timings.len(), n);
+        for t in &timings {
+            assert!(
+                t.outcome.starts_with("failed:") || t.outcome.starts_with("ignored:"),
+                "{t:?}"
+            );
+        }
+        assert_eq!(std::fs::read(dir.join(STATE_FILE)).unwrap(), before);
+        assert!(d.pending().unwrap().is_empty());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[tokio::test]
+    async fn bad_approvals_are_errors_and_the_key_survives_reopening() {
+        let dir = temp_dir("approvals");
+        let d = device(&dir);
+        assert!(matches!(
+            d.approve("zz").await,
+            Err(SandboxError::InvalidInput(_))
+        ));
+        assert!(matches!(
+            d.approve("abcd").await,
+            Err(SandboxError::NotFound(_))
+        ));
+        assert!(matches!(
+            d.deny("").await,
+            Err(SandboxError::InvalidInput(_))
+        ));
+        assert!(d.set_client_trust("11", TrustLevel::Full).is_err());
+        let uri = d.bunker_uri().unwrap();
+        let user = d.user().to_owned();
+        drop(d);
+        let again = device(&dir);
+        assert_eq!(again.user(), user);
+        assert_eq!(again.bunker_uri().unwrap(), uri);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
