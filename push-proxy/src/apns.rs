@@ -4,8 +4,13 @@
 //!
 //! Lessons carried over from the reference proxy: a connection that received GOAWAY (or any
 //! transport error) is dropped from the pool at once and never reused; a request refused by a
-//! closing connection is retried on a fresh one. Each pool opens more connections when the
-//! streams in flight on the existing ones pass [`STREAMS_PER_CONNECTION`].
+//! closing connection is retried on a fresh one. Each pool opens more connections (up to
+//! `APNS_CONNECTIONS`) when every live one carries [`STREAMS_PER_CONNECTION`] streams or as
+//! many as the server's `SETTINGS_MAX_CONCURRENT_STREAMS` allows, whichever is lower.
+//!
+//! The client speaks `h2` directly (not through hyper's client): a push is one task that opens
+//! its stream, writes the payload and awaits the answer itself, with no request channel, no
+//! extra task per request and no callback hop; and the server's stream limit is visible.
 
 use std::fmt;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -13,10 +18,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
-use hyper::client::conn::http2;
-use hyper::{Request, StatusCode};
-use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper::header::{AUTHORIZATION, CONTENT_LENGTH, CONTENT_TYPE, HeaderName, HeaderValue};
+use hyper::http::uri::{Authority, PathAndQuery, Scheme};
+use hyper::{Method, Request, StatusCode, Uri};
 use rustls::pki_types::ServerName;
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
@@ -34,6 +38,19 @@ pub const STREAMS_PER_CONNECTION: usize = 64;
 const MAX_RESPONSE_BODY: usize = 4096;
 /// APNs payload limit for alert notifications.
 pub const MAX_PAYLOAD: usize = 4096;
+/// Our HTTP/2 receive windows (stream and connection): APNs answers are headers plus at most
+/// a small JSON error, so the default 64 KiB is plenty and never needs a WINDOW_UPDATE storm.
+const RECV_WINDOW: u32 = 1 << 20;
+/// Bytes buffered per stream before `send_data` applies back-pressure (a payload is ≤ 4 KiB).
+const MAX_SEND_BUFFER: usize = 64 * 1024;
+/// A PING unanswered this long ends the connection.
+const PING_TIMEOUT: Duration = Duration::from_secs(20);
+
+const APNS_TOPIC: HeaderName = HeaderName::from_static("apns-topic");
+const APNS_PUSH_TYPE: HeaderName = HeaderName::from_static("apns-push-type");
+const APNS_PRIORITY: HeaderName = HeaderName::from_static("apns-priority");
+const APNS_EXPIRATION: HeaderName = HeaderName::from_static("apns-expiration");
+const APNS_COLLAPSE_ID: HeaderName = HeaderName::from_static("apns-collapse-id");
 
 /// Where one APNs environment lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -152,14 +169,23 @@ pub fn tls_config(extra_roots_pem: Option<&[u8]>) -> Result<rustls::ClientConfig
 }
 
 struct Conn {
-    sender: http2::SendRequest<Full<Bytes>>,
+    sender: h2::client::SendRequest<Bytes>,
     dead: Arc<AtomicBool>,
     inflight: AtomicUsize,
 }
 
 impl Conn {
     fn usable(&self) -> bool {
-        !self.dead.load(Ordering::Acquire) && !self.sender.is_closed()
+        !self.dead.load(Ordering::Acquire)
+    }
+
+    /// Streams this connection should carry at once: our spreading threshold, or fewer when
+    /// the server's `SETTINGS_MAX_CONCURRENT_STREAMS` says so (APNs lowers and raises it at
+    /// run time, so it is read live).
+    fn room(&self) -> usize {
+        STREAMS_PER_CONNECTION
+            .min(self.sender.current_max_send_streams())
+            .max(1)
     }
 }
 
@@ -173,14 +199,34 @@ impl Drop for InflightGuard {
 
 struct Pool {
     endpoint: Endpoint,
-    authority: String,
+    authority: Authority,
     conns: Mutex<Vec<Arc<Conn>>>,
     connecting: tokio::sync::Mutex<()>,
+}
+
+/// What is the same for every device token an event goes to: built once per event.
+#[derive(Debug, Clone)]
+pub struct Notification {
+    /// `apns-collapse-id` (the event id, 64 hex characters).
+    pub collapse_id: HeaderValue,
+    /// The JSON payload.
+    pub payload: Bytes,
+}
+
+impl Notification {
+    /// A notification; `None` when the collapse id is not a valid header value.
+    pub fn new(collapse_id: &str, payload: Bytes) -> Option<Self> {
+        Some(Self {
+            collapse_id: HeaderValue::from_str(collapse_id).ok()?,
+            payload,
+        })
+    }
 }
 
 /// The APNs client. Cheap to share (`Arc`).
 pub struct ApnsClient {
     settings: ApnsSettings,
+    topic: HeaderValue,
     jwt: Arc<ProviderToken>,
     tls: TlsConnector,
     production: Pool,
@@ -222,6 +268,44 @@ fn parse_error_body(body: &[u8]) -> (String, Option<u64>) {
     }
 }
 
+fn transport(e: impl fmt::Display) -> AttemptError {
+    AttemptError::Transport(e.to_string())
+}
+
+/// Drive one HTTP/2 connection: PING once at once (so the server's SETTINGS, sent before its
+/// PING ACK, are known before the connection is used), then every `keepalive`; a PING not
+/// answered within [`PING_TIMEOUT`] ends the connection.
+async fn drive<T>(
+    mut connection: h2::client::Connection<T, Bytes>,
+    keepalive: Duration,
+    settled: tokio::sync::oneshot::Sender<()>,
+) -> Result<(), String>
+where
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let Some(mut pings) = connection.ping_pong() else {
+        return connection.await.map_err(|e| e.to_string());
+    };
+    let pinger = async move {
+        let mut settled = Some(settled);
+        loop {
+            match tokio::time::timeout(PING_TIMEOUT, pings.ping(h2::Ping::opaque())).await {
+                Ok(Ok(_)) => {}
+                Ok(Err(e)) => return e.to_string(),
+                Err(_) => return "no PING answer".to_owned(),
+            }
+            if let Some(s) = settled.take() {
+                let _ = s.send(());
+            }
+            tokio::time::sleep(keepalive).await;
+        }
+    };
+    tokio::select! {
+        r = connection => r.map_err(|e| e.to_string()),
+        why = pinger => Err(why),
+    }
+}
+
 impl ApnsClient {
     /// A client; connections open on first use.
     pub fn new(
@@ -231,7 +315,8 @@ impl ApnsClient {
         metrics: Arc<Metrics>,
     ) -> Self {
         let pool = |endpoint: &Endpoint| Pool {
-            authority: endpoint.authority(),
+            authority: Authority::try_from(endpoint.authority())
+                .unwrap_or_else(|_| Authority::from_static("invalid.invalid")),
             endpoint: endpoint.clone(),
             conns: Mutex::new(Vec::new()),
             connecting: tokio::sync::Mutex::new(()),
@@ -239,6 +324,8 @@ impl ApnsClient {
         Self {
             production: pool(&settings.production),
             sandbox: pool(&settings.sandbox),
+            topic: HeaderValue::from_str(&settings.topic)
+                .unwrap_or_else(|_| HeaderValue::from_static("invalid")),
             settings,
             jwt,
             tls: TlsConnector::from(Arc::new(tls)),
@@ -253,16 +340,24 @@ impl ApnsClient {
         }
     }
 
-    /// Pick the least-loaded live connection, if it has room.
+    /// Pick the least-loaded live connection, if it has room (or no other may be opened).
     fn pick(pool: &Pool, max: usize) -> Option<Arc<Conn>> {
         let mut conns = pool.conns.lock().unwrap_or_else(|p| p.into_inner());
         conns.retain(|c| c.usable());
         let best = conns
             .iter()
+            .map(|c| (c.inflight.load(Ordering::Relaxed), c))
+            .filter(|(n, c)| *n < c.room())
+            .min_by_key(|(n, _)| *n)
+            .map(|(_, c)| c.clone());
+        if best.is_some() || conns.len() < max {
+            return best;
+        }
+        // Every connection is full and no more may be opened: queue on the least loaded.
+        conns
+            .iter()
             .min_by_key(|c| c.inflight.load(Ordering::Relaxed))
-            .cloned()?;
-        let room = best.inflight.load(Ordering::Relaxed) < STREAMS_PER_CONNECTION;
-        (room || conns.len() >= max).then_some(best)
+            .cloned()
     }
 
     async fn connection(&self, env: ApnsEnv) -> Result<Arc<Conn>, AttemptError> {
@@ -275,7 +370,8 @@ impl ApnsClient {
         if let Some(c) = Self::pick(pool, max) {
             return Ok(c);
         }
-        let conn = Arc::new(self.connect(&pool.endpoint).await?);
+        // Boxed: the handshake future is large and rare; every push future would carry it.
+        let conn = Arc::new(Box::pin(self.connect(&pool.endpoint)).await?);
         pool.conns
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -286,42 +382,46 @@ impl ApnsClient {
     async fn connect(&self, ep: &Endpoint) -> Result<Conn, AttemptError> {
         let tcp = TcpStream::connect((ep.host.as_str(), ep.port))
             .await
-            .map_err(|e| AttemptError::Transport(e.to_string()))?;
-        tcp.set_nodelay(true)
-            .map_err(|e| AttemptError::Transport(e.to_string()))?;
-        let name = ServerName::try_from(ep.host.clone())
-            .map_err(|e| AttemptError::Transport(e.to_string()))?;
-        let tls = self
-            .tls
-            .connect(name, tcp)
-            .await
-            .map_err(|e| AttemptError::Transport(e.to_string()))?;
+            .map_err(transport)?;
+        tcp.set_nodelay(true).map_err(transport)?;
+        let name = ServerName::try_from(ep.host.clone()).map_err(transport)?;
+        let tls = self.tls.connect(name, tcp).await.map_err(transport)?;
         if tls.get_ref().1.alpn_protocol() != Some(b"h2") {
             return Err(AttemptError::Transport("server did not offer h2".into()));
         }
-        let (sender, connection) = http2::Builder::new(TokioExecutor::new())
-            .timer(TokioTimer::new())
-            .keep_alive_interval(self.settings.keepalive)
-            .keep_alive_timeout(Duration::from_secs(20))
-            .keep_alive_while_idle(true)
-            .handshake(TokioIo::new(tls))
+        let (sender, connection) = h2::client::Builder::new()
+            // Responses are tiny; requests are bounded by the peer's windows, not ours.
+            .initial_window_size(RECV_WINDOW)
+            .initial_connection_window_size(RECV_WINDOW)
+            .max_send_buffer_size(MAX_SEND_BUFFER)
+            .handshake::<_, Bytes>(tls)
             .await
-            .map_err(|e| AttemptError::Transport(e.to_string()))?;
+            .map_err(transport)?;
         let dead = Arc::new(AtomicBool::new(false));
         let flag = dead.clone();
         let metrics = self.metrics.clone();
         let host = ep.host.clone();
+        let keepalive = self.settings.keepalive;
+        let (settled_tx, settled_rx) = tokio::sync::oneshot::channel();
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::info!(%host, error = %e, "APNs connection ended");
-            } else {
-                tracing::info!(%host, "APNs connection closed (GOAWAY or idle)");
+            match drive(connection, keepalive, settled_tx).await {
+                Err(e) => tracing::info!(%host, error = %e, "APNs connection ended"),
+                Ok(()) => tracing::info!(%host, "APNs connection closed (GOAWAY or idle)"),
             }
             flag.store(true, Ordering::Release);
             Metrics::inc(&metrics.apns_connection_lost);
         });
+        // The caller's attempt timeout bounds this wait.
+        settled_rx
+            .await
+            .map_err(|_| AttemptError::Transport("connection ended during setup".into()))?;
         Metrics::inc(&self.metrics.apns_connects);
-        tracing::info!(host = %ep.host, port = ep.port, "APNs connection open");
+        tracing::info!(
+            host = %ep.host,
+            port = ep.port,
+            max_streams = sender.current_max_send_streams(),
+            "APNs connection open"
+        );
         Ok(Conn {
             sender,
             dead,
@@ -332,46 +432,65 @@ impl ApnsClient {
     async fn attempt(
         &self,
         env: ApnsEnv,
-        token_hex: &str,
-        bearer: &str,
-        collapse_id: &str,
-        payload: &Bytes,
+        path: &PathAndQuery,
+        bearer: &HeaderValue,
+        n: &Notification,
     ) -> Result<(StatusCode, Bytes), AttemptError> {
         let conn = self.connection(env).await?;
         conn.inflight.fetch_add(1, Ordering::Relaxed);
-        let guard = InflightGuard(conn.clone());
+        let guard = InflightGuard(conn);
         let pool = self.pool(env);
-        let req = Request::post(format!("https://{}/3/device/{token_hex}", pool.authority))
-            .header("authorization", bearer)
-            .header("apns-topic", self.settings.topic.as_str())
-            .header("apns-push-type", "alert")
-            .header("apns-priority", "10")
-            .header(
-                "apns-expiration",
-                (unix_secs() + self.settings.expiration.as_secs()).to_string(),
-            )
-            .header("apns-collapse-id", collapse_id)
-            .header("content-type", "application/json")
-            .body(Full::new(payload.clone()))
-            .map_err(|e| AttemptError::Transport(e.to_string()))?;
-        let mut sender = guard.0.sender.clone();
+        let uri = Uri::from_parts({
+            let mut parts = hyper::http::uri::Parts::default();
+            parts.scheme = Some(Scheme::HTTPS);
+            parts.authority = Some(pool.authority.clone());
+            parts.path_and_query = Some(path.clone());
+            parts
+        })
+        .map_err(transport)?;
+        let mut req = Request::new(());
+        *req.method_mut() = Method::POST;
+        *req.uri_mut() = uri;
+        let h = req.headers_mut();
+        h.reserve(8);
+        h.insert(AUTHORIZATION, bearer.clone());
+        h.insert(APNS_TOPIC, self.topic.clone());
+        h.insert(APNS_PUSH_TYPE, HeaderValue::from_static("alert"));
+        h.insert(APNS_PRIORITY, HeaderValue::from_static("10"));
+        h.insert(
+            APNS_EXPIRATION,
+            HeaderValue::from(unix_secs() + self.settings.expiration.as_secs()),
+        );
+        h.insert(APNS_COLLAPSE_ID, n.collapse_id.clone());
+        h.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        h.insert(CONTENT_LENGTH, HeaderValue::from(n.payload.len()));
         let result = async {
-            sender.ready().await?;
-            let resp = sender.send_request(req).await?;
+            let mut sender = guard.0.sender.clone().ready().await?;
+            let (response, mut body) = sender.send_request(req, false)?;
+            body.send_data(n.payload.clone(), true)?;
+            let resp = response.await?;
             let status = resp.status();
-            let body = Limited::new(resp.into_body(), MAX_RESPONSE_BODY)
-                .collect()
-                .await
-                .map(|c| c.to_bytes())
-                .unwrap_or_default();
-            Ok::<_, hyper::Error>((status, body))
+            let mut recv = resp.into_body();
+            let mut out = Vec::new();
+            while let Some(chunk) = recv.data().await {
+                let chunk = chunk?;
+                let _ = recv.flow_control().release_capacity(chunk.len());
+                if out.len() + chunk.len() > MAX_RESPONSE_BODY {
+                    break;
+                }
+                out.extend_from_slice(&chunk);
+            }
+            Ok::<_, h2::Error>((status, Bytes::from(out)))
         };
         match result.await {
             Ok(r) => Ok(r),
             Err(e) => {
-                // Refused stream, GOAWAY, reset: this connection is done.
-                guard.0.dead.store(true, Ordering::Release);
-                Err(AttemptError::Transport(e.to_string()))
+                // A stream refused or reset by the server is the stream's problem; anything
+                // else (GOAWAY, I/O, protocol error) means this connection is done.
+                if !(e.is_reset() && e.is_remote()) || e.is_go_away() {
+                    guard.0.dead.store(true, Ordering::Release);
+                }
+                Err(transport(e))
             }
         }
     }
@@ -382,17 +501,19 @@ impl ApnsClient {
         Duration::from_millis(exp / 2 + fastrand::u64(0..=exp / 2 + 1))
     }
 
-    /// Send one push; retries 429, 5xx, expired provider tokens and lost connections.
-    pub async fn push(
-        &self,
-        env: ApnsEnv,
-        token_hex: &str,
-        collapse_id: &str,
-        payload: Bytes,
-    ) -> PushOutcome {
+    /// Send one push; retries 429, 5xx, expired provider tokens, timeouts and lost
+    /// connections, at most `max_retries` times.
+    pub async fn push(&self, env: ApnsEnv, token_hex: &str, n: &Notification) -> PushOutcome {
         let mut last = PushOutcome::Failed {
             status: None,
             reason: "no attempt".into(),
+        };
+        let Ok(path) = PathAndQuery::try_from(format!("/3/device/{token_hex}")) else {
+            Metrics::inc(&self.metrics.apns_failed);
+            return PushOutcome::Failed {
+                status: None,
+                reason: "token is not a valid path segment".into(),
+            };
         };
         for attempt in 0..=self.settings.max_retries {
             if attempt > 0 {
@@ -410,13 +531,17 @@ impl ApnsClient {
             };
             let res = tokio::time::timeout(
                 self.settings.request_timeout,
-                self.attempt(env, token_hex, &jwt.bearer, collapse_id, &payload),
+                self.attempt(env, &path, &jwt.header, n),
             )
             .await
             .unwrap_or(Err(AttemptError::Timeout));
             let (status, body) = match res {
                 Ok(r) => r,
                 Err(e) => {
+                    if matches!(e, AttemptError::Timeout) {
+                        Metrics::inc(&self.metrics.apns_timeouts);
+                    }
+                    tracing::debug!(attempt, error = %e, "APNs attempt failed");
                     last = PushOutcome::Failed {
                         status: None,
                         reason: e.to_string(),

@@ -10,11 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::Bytes;
-use serde::Serialize;
-use serde_json::value::RawValue;
 use tokio::sync::{Semaphore, mpsc};
 
-use crate::apns::{ApnsClient, MAX_PAYLOAD, PushOutcome};
+use crate::apns::{ApnsClient, MAX_PAYLOAD, Notification, PushOutcome};
 use crate::cache::EventCache;
 use crate::dedupe::Dedupe;
 use crate::metrics::Metrics;
@@ -41,55 +39,41 @@ pub struct Dispatch {
     pub dedupe_capacity: usize,
 }
 
-#[derive(Serialize)]
-struct Alert {
-    title: &'static str,
-    body: &'static str,
-}
+/// Everything of the payload before `relay_url`'s value: fixed, written once per payload.
+const PAYLOAD_HEAD: &str = concat!(
+    r#"{"aps":{"mutable-content":1,"interruption-level":"passive","#,
+    r#""alert":{"title":" ","body":" "}},"relay_url":"#
+);
 
-#[derive(Serialize)]
-struct Aps {
-    #[serde(rename = "mutable-content")]
-    mutable_content: u8,
-    #[serde(rename = "interruption-level")]
-    interruption_level: &'static str,
-    alert: Alert,
-}
-
-#[derive(Serialize)]
-struct Payload<'a> {
-    aps: Aps,
-    relay_url: &'a str,
-    event_id: &'a str,
-    signer_pubkey: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    event: Option<&'a RawValue>,
+/// Append `s` as a JSON string (quotes and escapes).
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    // Writing into a Vec cannot fail; a `str` always serializes.
+    let _ = serde_json::to_writer(&mut *out, s);
 }
 
 /// The APNs payload: the keys the reference app reads, with the event embedded when the whole
-/// payload stays under the 4 KB limit.
+/// payload stays under the 4 KB limit. Written directly (no intermediate value, no second parse
+/// of the event): `event_json` must be one JSON object, as the dispatcher passes only events it
+/// parsed; anything else is left out rather than embedded.
 pub fn build_payload(relay_url: &str, event_id: &str, signer: &str, event_json: &str) -> Vec<u8> {
-    let mut p = Payload {
-        aps: Aps {
-            mutable_content: 1,
-            interruption_level: "passive",
-            alert: Alert {
-                title: " ",
-                body: " ",
-            },
-        },
-        relay_url,
-        event_id,
-        signer_pubkey: signer,
-        event: serde_json::from_str::<&RawValue>(event_json).ok(),
-    };
-    if let Ok(v) = serde_json::to_vec(&p)
-        && v.len() < MAX_PAYLOAD
-    {
-        return v;
+    const EVENT_KEY: &[u8] = b",\"event\":";
+    let event_json = event_json.trim();
+    let mut out = Vec::with_capacity(
+        PAYLOAD_HEAD.len() + relay_url.len() + event_id.len() + signer.len() + 64,
+    );
+    out.extend_from_slice(PAYLOAD_HEAD.as_bytes());
+    push_json_str(&mut out, relay_url);
+    out.extend_from_slice(b",\"event_id\":");
+    push_json_str(&mut out, event_id);
+    out.extend_from_slice(b",\"signer_pubkey\":");
+    push_json_str(&mut out, signer);
+    let object = event_json.starts_with('{') && event_json.ends_with('}');
+    if object && out.len() + EVENT_KEY.len() + event_json.len() + 1 < MAX_PAYLOAD {
+        out.extend_from_slice(EVENT_KEY);
+        out.extend_from_slice(event_json.as_bytes());
     }
-    p.event = None;
-    serde_json::to_vec(&p).unwrap_or_default()
+    out.push(b'}');
+    out
 }
 
 fn unix_now() -> u64 {
@@ -147,7 +131,7 @@ async fn handle(d: &Arc<Dispatch>, dedupe: &mut Dedupe, inbound: Inbound) {
     Metrics::inc(&m.events_routed);
     m.last_event_unix.store(unix_now(), Ordering::Relaxed);
     let event_id = hex::encode(id);
-    let json: Arc<str> = Arc::from(&*inbound.json);
+    let json = inbound.json;
     d.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(
         id,
         json.clone(),
@@ -158,6 +142,9 @@ async fn handle(d: &Arc<Dispatch>, dedupe: &mut Dedupe, inbound: Inbound) {
     for target in targets {
         let signer = hex::encode(target);
         let payload = Bytes::from(build_payload(&inbound.relay_url, &event_id, &signer, &json));
+        let Some(notification) = Notification::new(&event_id, payload) else {
+            continue;
+        };
         let devices = d.registry.devices(&target);
         tracing::debug!(
             event = %short(&event_id),
@@ -170,12 +157,13 @@ async fn handle(d: &Arc<Dispatch>, dedupe: &mut Dedupe, inbound: Inbound) {
                 return;
             };
             let d = d.clone();
-            let payload = payload.clone();
-            let event_id = event_id.clone();
+            let notification = notification.clone();
+            d.metrics.pushes_in_flight.fetch_add(1, Ordering::Relaxed);
             tokio::spawn(async move {
                 let token_hex = hex::encode(&dev.token);
-                let outcome = d.apns.push(dev.env, &token_hex, &event_id, payload).await;
+                let outcome = d.apns.push(dev.env, &token_hex, &notification).await;
                 drop(permit);
+                d.metrics.pushes_in_flight.fetch_sub(1, Ordering::Relaxed);
                 match outcome {
                     PushOutcome::Delivered => {}
                     PushOutcome::Prune {
@@ -237,5 +225,16 @@ mod tests {
         let v: serde_json::Value = serde_json::from_slice(&p).unwrap_or_default();
         assert!(v.get("event").is_none());
         assert_eq!(v["event_id"], "ab");
+        // Strings are escaped; something that is not an object is never embedded.
+        let p = build_payload("wss://r/\"x\"\n", "ab", "cd", "[1]");
+        let v: serde_json::Value = serde_json::from_slice(&p).unwrap_or_default();
+        assert_eq!(v["relay_url"], "wss://r/\"x\"\n");
+        assert!(v.get("event").is_none());
+        // The embedding bound is exact: the largest embedded payload is 4095 bytes.
+        let fixed = build_payload("wss://r", "ab", "cd", "").len();
+        let fits = format!(r#"{{"c":"{}"}}"#, "a".repeat(4095 - fixed - 9 - 8));
+        assert_eq!(build_payload("wss://r", "ab", "cd", &fits).len(), 4095);
+        let over = format!(r#"{{"c":"{}"}}"#, "a".repeat(4096 - fixed - 9 - 8));
+        assert_eq!(build_payload("wss://r", "ab", "cd", &over).len(), fixed);
     }
 }

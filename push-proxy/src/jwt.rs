@@ -53,6 +53,8 @@ struct Claims<'a> {
 pub struct SignedToken {
     /// `bearer <jwt>` header value.
     pub bearer: Arc<str>,
+    /// The same as an `authorization` header value (marked sensitive: never logged by h2).
+    pub header: hyper::header::HeaderValue,
     /// Generation, increases with each refresh.
     pub generation: u64,
     issued: Instant,
@@ -150,8 +152,13 @@ fn sign(
     };
     let jwt =
         jsonwebtoken::encode(&header, &claims, key).map_err(|e| JwtError::Sign(e.to_string()))?;
+    let bearer = format!("bearer {jwt}");
+    let mut value =
+        hyper::header::HeaderValue::from_str(&bearer).map_err(|e| JwtError::Sign(e.to_string()))?;
+    value.set_sensitive(true);
     Ok(SignedToken {
-        bearer: format!("bearer {jwt}").into(),
+        header: value,
+        bearer: bearer.into(),
         generation,
         issued: Instant::now(),
     })

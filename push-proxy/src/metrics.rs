@@ -9,6 +9,8 @@ macro_rules! counters {
         #[derive(Debug, Default)]
         pub struct Metrics {
             $(#[doc = $help] pub $name: AtomicU64,)*
+            /// Pushes in flight right now (gauge).
+            pub pushes_in_flight: AtomicU64,
             /// Unix seconds of the last event routed to a registered pubkey (gauge; 0 = never).
             pub last_event_unix: AtomicU64,
         }
@@ -31,6 +33,9 @@ macro_rules! counters {
                     let _ = writeln!(out, "# TYPE clave_proxy_{name} gauge");
                     let _ = writeln!(out, "clave_proxy_{name} {value}");
                 }
+                let _ = writeln!(out, "# HELP clave_proxy_pushes_in_flight Pushes waiting for an APNs answer or a retry");
+                let _ = writeln!(out, "# TYPE clave_proxy_pushes_in_flight gauge");
+                let _ = writeln!(out, "clave_proxy_pushes_in_flight {}", self.pushes_in_flight.load(Ordering::Relaxed));
                 let _ = writeln!(out, "# HELP clave_proxy_last_event_unix Unix time of the last routed event");
                 let _ = writeln!(out, "# TYPE clave_proxy_last_event_unix gauge");
                 let _ = writeln!(out, "clave_proxy_last_event_unix {}", self.last_event_unix.load(Ordering::Relaxed));
@@ -56,7 +61,8 @@ counters! {
     events_routed: "Events routed to at least one device",
     apns_sent_ok: "APNs requests answered 200",
     apns_failed: "APNs pushes that failed after retries",
-    apns_retried: "APNs requests retried (429, 5xx, connection loss)",
+    apns_retried: "APNs requests retried (429, 5xx, timeout, connection loss)",
+    apns_timeouts: "APNs attempts that got no answer within APNS_TIMEOUT_MS",
     apns_pruned_unregistered: "Tokens removed after 410 Unregistered",
     apns_pruned_bad_token: "Tokens removed after 400 BadDeviceToken or DeviceTokenNotForTopic",
     apns_jwt_refreshes: "Provider tokens (JWT) signed",

@@ -54,8 +54,8 @@ pub struct RelaySettings {
 pub struct Inbound {
     /// The URL to advertise in the push (`relay_url`).
     pub relay_url: Arc<str>,
-    /// The event JSON exactly as the relay sent it.
-    pub json: Box<str>,
+    /// The event JSON exactly as the relay sent it (shared with the event cache, not copied).
+    pub json: Arc<str>,
     /// When the frame was read.
     pub received: Instant,
 }
@@ -402,7 +402,7 @@ async fn handle_text(
             let w = usize::from(u16::from_be_bytes([id[0], id[1]])) % n;
             let inbound = Inbound {
                 relay_url: public_url.clone(),
-                json: raw.into(),
+                json: Arc::from(raw),
                 received: Instant::now(),
             };
             if let Some(tx) = shared.workers.get(w) {

@@ -101,6 +101,17 @@ pub enum Reply {
     Status(u16, String),
     /// Answer 200, then send GOAWAY and close the connection gracefully.
     GoAway,
+    /// Record the request, then hold it this long before answering 200 (a stuck APNs).
+    Hold(Duration),
+}
+
+/// How the stand-in behaves besides the scripted replies.
+#[derive(Debug, Clone, Default)]
+pub struct StandInOptions {
+    /// `SETTINGS_MAX_CONCURRENT_STREAMS` advertised on every connection (None: hyper's default).
+    pub max_concurrent_streams: Option<u32>,
+    /// Every answer waits this long (a slow APNs).
+    pub delay: Duration,
 }
 
 /// One request the stand-in received (after checking it).
@@ -131,6 +142,8 @@ pub struct ApnsStandIn {
     pub ca_pem: String,
     state: Arc<Mutex<ApnsState>>,
     pub connections: Arc<AtomicUsize>,
+    /// Most requests being answered at once, over all connections.
+    pub peak_in_flight: Arc<AtomicUsize>,
     _stop: Arc<oneshot::Sender<()>>,
 }
 
@@ -142,6 +155,10 @@ struct Claims {
 
 impl ApnsStandIn {
     pub async fn start(key: &ApnsKey) -> Self {
+        Self::start_with(key, StandInOptions::default()).await
+    }
+
+    pub async fn start_with(key: &ApnsKey, options: StandInOptions) -> Self {
         let cert = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_string()]).unwrap();
         let ca_pem = cert.cert.pem();
         let cert_der = cert.cert.der().clone();
@@ -160,6 +177,9 @@ impl ApnsStandIn {
         let addr = listener.local_addr().unwrap();
         let state = Arc::new(Mutex::new(ApnsState::default()));
         let connections = Arc::new(AtomicUsize::new(0));
+        let in_flight = Arc::new(AtomicUsize::new(0));
+        let peak_in_flight = Arc::new(AtomicUsize::new(0));
+        let (in_flight_c, peak_c) = (in_flight.clone(), peak_in_flight.clone());
         let decoding = jsonwebtoken::DecodingKey::from_ec_pem(key.public_pem.as_bytes()).unwrap();
         let (stop_tx, mut stop_rx) = oneshot::channel::<()>();
         let st = state.clone();
@@ -174,6 +194,8 @@ impl ApnsStandIn {
                 let st = st.clone();
                 let decoding = decoding.clone();
                 let conn_no = conns.fetch_add(1, Ordering::SeqCst) + 1;
+                let options = options.clone();
+                let (in_flight, peak) = (in_flight_c.clone(), peak_c.clone());
                 tokio::spawn(async move {
                     let Ok(tls) = acceptor.accept(tcp).await else {
                         return;
@@ -183,14 +205,25 @@ impl ApnsStandIn {
                         let st = st.clone();
                         let decoding = decoding.clone();
                         let goaway_tx = goaway_tx.clone();
+                        let delay = options.delay;
+                        let (in_flight, peak) = (in_flight.clone(), peak.clone());
                         async move {
-                            Ok::<_, Infallible>(
-                                Self::serve(st, decoding, req, conn_no, goaway_tx).await,
-                            )
+                            let now = in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+                            peak.fetch_max(now, Ordering::SeqCst);
+                            let resp = Self::serve(st, decoding, req, conn_no, goaway_tx).await;
+                            if !delay.is_zero() {
+                                tokio::time::sleep(delay).await;
+                            }
+                            in_flight.fetch_sub(1, Ordering::SeqCst);
+                            Ok::<_, Infallible>(resp)
                         }
                     });
-                    let conn = hyper::server::conn::http2::Builder::new(TokioExecutor::new())
-                        .serve_connection(TokioIo::new(tls), svc);
+                    let mut builder =
+                        hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+                    if let Some(n) = options.max_concurrent_streams {
+                        builder.max_concurrent_streams(n);
+                    }
+                    let conn = builder.serve_connection(TokioIo::new(tls), svc);
                     let mut conn = std::pin::pin!(conn);
                     tokio::select! {
                         _ = conn.as_mut() => {}
@@ -207,6 +240,7 @@ impl ApnsStandIn {
             ca_pem,
             state,
             connections,
+            peak_in_flight,
             _stop: Arc::new(stop_tx),
         }
     }
@@ -336,6 +370,10 @@ impl ApnsStandIn {
             Some(Reply::Status(s, b)) => (s, b),
             Some(Reply::GoAway) => {
                 let _ = goaway.send(true);
+                (200, String::new())
+            }
+            Some(Reply::Hold(d)) => {
+                tokio::time::sleep(d).await;
                 (200, String::new())
             }
         };
