@@ -478,3 +478,191 @@ async fn bad_key_fails_startup_and_sigterm_stops_cleanly() {
     };
     assert!(status.success(), "{status:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn per_pubkey_rate_limit_answers_429() {
+    let w = World::new().await;
+    // Every request comes from its own address (a trusted reverse proxy says so), so only the
+    // per-pubkey limit can refuse: 2 at once, then 1 a minute.
+    let proxy = w
+        .proxy(&[
+            "--trust-forwarded-for=true",
+            "--rate-per-ip=1",
+            "--rate-per-pubkey=1",
+            "--rate-burst=2",
+        ])
+        .await;
+    let post_from = |keys: Keys, ip: &'static str, t: String| {
+        let proxy = &proxy;
+        async move {
+            let body = body_for(&t);
+            let url = proxy.url("/register");
+            let auth = auth_header(
+                &keys,
+                &AuthSpec {
+                    url: &url,
+                    method: "POST",
+                    body: Some(&body),
+                    created_at: unix_now(),
+                },
+            );
+            http(
+                proxy.addr,
+                "POST",
+                "/register",
+                &[("x-clave-auth", auth), ("x-forwarded-for", ip.to_owned())],
+                body,
+            )
+            .await
+        }
+    };
+    let (a, b) = (Keys::generate(), Keys::generate());
+    assert_eq!(post_from(a.clone(), "10.0.0.1", token()).await.0, 200);
+    assert_eq!(post_from(a.clone(), "10.0.0.2", token()).await.0, 200);
+    let (status, json) = post_from(a.clone(), "10.0.0.3", token()).await;
+    assert_eq!(
+        (status, json),
+        (429, serde_json::json!({ "error": "rate_limited" }))
+    );
+    // Another pubkey is not affected, even from an address the first one just used.
+    assert_eq!(post_from(b.clone(), "10.0.0.4", token()).await.0, 200);
+    assert_eq!(post_from(b, "10.0.0.1", token()).await.0, 200);
+    // The refused registration was not stored.
+    let health = proxy.health().await;
+    assert_eq!(health["total_tokens"], 4);
+    assert_eq!(proxy.metric("clave_proxy_http_rate_limited").await, 1);
+    proxy.stop().await;
+}
+
+/// Start the binary with its log (stdout) read line by line into a channel.
+async fn spawn_bin_logged(args: &[String], port: u16) -> (Bin, std::sync::mpsc::Receiver<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_push-proxy"))
+        .args(&args[1..])
+        .env("PORT", port.to_string())
+        .env("BIND", "127.0.0.1")
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let bin = Bin(child);
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let start = Instant::now();
+    while tokio::net::TcpStream::connect(addr).await.is_err() {
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "binary did not start"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    (bin, rx)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigint_finishes_an_in_flight_registration_and_exits_0() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let w = World::new().await;
+    let dir = TempDir::new("sigint");
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let args = base_args(
+        &dir,
+        &w.key,
+        &w.prod,
+        &w.sandbox,
+        std::slice::from_ref(&w.relay_url),
+        &base,
+    );
+    let addr: std::net::SocketAddr = format!("127.0.0.1:{port}").parse().unwrap();
+    let (mut bin, log) = spawn_bin_logged(&args, port).await;
+    assert!(
+        wait_until_async(|| async { metric_at(addr, "clave_proxy_relay_connections").await >= 1 })
+            .await
+    );
+
+    // A registration whose body is half sent when the signal arrives.
+    let signer = Keys::generate();
+    let t = token();
+    let body = body_for(&t);
+    let url = format!("{base}/register");
+    let auth = auth_header(
+        &signer,
+        &AuthSpec {
+            url: &url,
+            method: "POST",
+            body: Some(&body),
+            created_at: unix_now(),
+        },
+    );
+    let head = format!(
+        "POST /register HTTP/1.1\r\nhost: 127.0.0.1:{port}\r\nx-clave-auth: {auth}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+    tcp.write_all(head.as_bytes()).await.unwrap();
+    tcp.write_all(&body[..10]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+
+    let pid = bin.0.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-INT", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let signalled = Instant::now();
+    // Wait (bounded) until the proxy has taken the signal, then finish the request.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        match log.recv_timeout(left) {
+            Ok(line) if line.contains("SIGINT received") => break,
+            Ok(_) => {}
+            Err(e) => panic!("the proxy did not report SIGINT: {e}"),
+        }
+    }
+    tcp.write_all(&body[10..]).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), tcp.read_to_end(&mut answer))
+        .await
+        .expect("answer before the drain ends")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.ends_with(r#"{"ok":true}"#), "{answer}");
+
+    // Exits 0, promptly.
+    let status = loop {
+        if let Some(s) = bin.0.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            signalled.elapsed() < Duration::from_secs(5),
+            "no exit within 5 s of SIGINT"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert!(status.success(), "{status:?}");
+    // New connections are refused once it is gone.
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+
+    // The acknowledged registration is on disk.
+    let _bin = spawn_bin(&args, port).await;
+    let (status, health) = http(addr, "GET", "/health", &[], vec![]).await;
+    assert_eq!(status, 200);
+    assert_eq!(health["total_tokens"], 1);
+}
