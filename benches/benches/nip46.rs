@@ -24,13 +24,14 @@ use signer_core::nip46::{self, Buffers, Entropy, KeySource, OUT_LEN, Outcome, SC
 const USER_SK: [u8; 32] = [0x11; 32];
 const CLIENT_SK: [u8; 32] = [0x22; 32];
 
-/// The NSE's key source: reads the key "from the Keychain" on every call.
+/// The NSE's key source (as `nse-ffi`'s): reads the key "from the Keychain" on every call and
+/// hands it over deferred; the core checks it against `pubkey`, computing the public key in the
+/// request's blinded context.
 struct Keychain;
 
 impl KeySource for Keychain {
-    fn secret_key(&self, pubkey: &PublicKey) -> Option<SecretKey> {
-        let sk = SecretKey::from_bytes(&USER_SK).ok()?;
-        (sk.public_key() == *pubkey).then_some(sk)
+    fn secret_key(&self, _pubkey: &PublicKey) -> Option<SecretKey> {
+        SecretKey::from_bytes_deferred(&USER_SK).ok()
     }
 }
 

@@ -26,7 +26,7 @@ use core::convert::Infallible;
 use sha2::{Digest, Sha256};
 
 use crate::json::{self, Array, JsonStr, Sink, SliceWriter, Value};
-use crate::keys::{PublicKey, SecretKey, Signature};
+use crate::keys::{Context, PublicKey, SecretKey, Signature};
 use crate::{Error, hex};
 
 /// Most tags an event may carry. Large follow lists (kind 3) run to a few thousand `p` tags;
@@ -395,7 +395,18 @@ impl EventTemplate<'_> {
     /// Sign with `sk` and write the full event JSON into `out`; returns its length.
     /// On error `out` may hold a partial write.
     pub fn sign(&self, sk: &SecretKey, aux: &[u8; 32], out: &mut [u8]) -> Result<usize, Error> {
-        sign_body(sk, self, aux, out)
+        sign_body(None, sk, self, aux, out)
+    }
+
+    /// [`sign`](Self::sign) in the caller's (blinded) context.
+    pub fn sign_with(
+        &self,
+        cx: &Context<'_>,
+        sk: &SecretKey,
+        aux: &[u8; 32],
+        out: &mut [u8],
+    ) -> Result<usize, Error> {
+        sign_body(Some(cx), sk, self, aux, out)
     }
 }
 
@@ -489,15 +500,23 @@ pub fn compute_id(pubkey: &[u8; 32], ev: &UnsignedEvent<'_>) -> [u8; 32] {
     id_of(pubkey, ev)
 }
 
+/// `cx`: the caller's context, or `None` for the context-free key operations.
 fn sign_body<B: Body>(
+    cx: Option<&Context<'_>>,
     sk: &SecretKey,
     b: &B,
     aux: &[u8; 32],
     out: &mut [u8],
 ) -> Result<usize, Error> {
-    let pk = sk.public_key();
+    let pk = match cx {
+        Some(cx) => sk.public_key_with(cx),
+        None => sk.public_key(),
+    };
     let id = id_of(pk.as_bytes(), b);
-    let sig = sk.sign_schnorr(&id, aux)?;
+    let sig = match cx {
+        Some(cx) => sk.sign_schnorr_with(cx, &id, aux)?,
+        None => sk.sign_schnorr(&id, aux)?,
+    };
     let mut w = SliceWriter::new(out);
     w.write_str("{\"id\":\"")?;
     w.write_str(ascii(&hex::encode_array::<32, 64>(&id)))?;
@@ -535,18 +554,48 @@ pub fn sign(
     {
         return Err(Error::WrongPubkey);
     }
-    sign_body(sk, ev, aux, out)
+    sign_body(None, sk, ev, aux, out)
+}
+
+/// [`sign`] in the caller's (blinded) context.
+pub fn sign_with(
+    cx: &Context<'_>,
+    sk: &SecretKey,
+    ev: &UnsignedEvent<'_>,
+    aux: &[u8; 32],
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    if ev
+        .pubkey
+        .is_some_and(|pk| &pk != sk.public_key_with(cx).as_bytes())
+    {
+        return Err(Error::WrongPubkey);
+    }
+    sign_body(Some(cx), sk, ev, aux, out)
 }
 
 /// Check that the id is the hash of the event ([`Error::BadEventId`]) and the BIP-340 signature
 /// over it verifies for the pubkey ([`Error::BadSignature`], also for a pubkey that is not a
 /// curve point).
 pub fn verify(ev: &Event<'_>) -> Result<(), Error> {
+    let pk = verified_id_author(ev)?;
+    pk.verify_schnorr(&ev.id, &ev.sig)
+}
+
+/// [`verify`] in the caller's context; returns the author's key, parsed once (a caller that
+/// goes on to use it saves a second square root).
+pub fn verify_with(cx: &Context<'_>, ev: &Event<'_>) -> Result<PublicKey, Error> {
+    let pk = verified_id_author(ev)?;
+    pk.verify_schnorr_with(cx, &ev.id, &ev.sig)?;
+    Ok(pk)
+}
+
+/// The author's key of an event whose id matches its content.
+fn verified_id_author(ev: &Event<'_>) -> Result<PublicKey, Error> {
     if compute_id(&ev.pubkey, &ev.unsigned()) != ev.id {
         return Err(Error::BadEventId);
     }
-    let pk = PublicKey::from_bytes(&ev.pubkey).map_err(|_| Error::BadSignature)?;
-    pk.verify_schnorr(&ev.id, &ev.sig)
+    PublicKey::from_bytes(&ev.pubkey).map_err(|_| Error::BadSignature)
 }
 
 #[cfg(test)]

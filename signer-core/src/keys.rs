@@ -6,12 +6,25 @@
 //! Two interchangeable backends sit behind this API, checked by the same vectors and
 //! differential tests: RustCrypto `k256` (default, pure Rust, the design card's choice) and
 //! libsecp256k1 through the `secp256k1` crate (feature `libsecp256k1`, about 2-3x faster signing
-//! and ECDH, C code built by `cc`; no `std`, no allocator: it uses libsecp256k1's static
-//! context). The iOS build enables the latter, because each push pays for two signatures and an
-//! ECDH and the reference client libraries use libsecp256k1 too.
+//! and ECDH, C code built by `cc`; no `std`, no allocator). The iOS build enables the latter,
+//! because each push pays for two signatures and an ECDH and the reference client libraries use
+//! libsecp256k1 too.
+//!
+//! # Contexts and side-channel blinding
+//!
+//! libsecp256k1 blinds its base-point multiplications (key pairs, signatures) with a random
+//! value held in a *context*. A [`Context`] lives on the caller's stack for one batch of
+//! operations (one NIP-46 request) and is randomized once, from a seed the caller derives from
+//! its fresh entropy; the `*_with` methods use it. The methods without a context build their
+//! own: blinded from a hash of the secret key and the call's inputs for key pairs and
+//! signatures, unblinded for verification (no secret is involved). Nothing is global, nothing
+//! is locked, so threads never contend. With k256 a context is empty and costs nothing.
 
+use core::cell::Cell;
 use core::fmt;
+use core::marker::PhantomData;
 
+use sha2::{Digest as _, Sha256};
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 #[cfg(not(feature = "libsecp256k1"))]
@@ -23,6 +36,53 @@ mod backend;
 
 use crate::{Error, hex};
 
+/// A curve context for a batch of operations, randomized once (see the [module docs](self)).
+///
+/// ```
+/// use signer_core::keys::{Context, SecretKey};
+///
+/// let sk = SecretKey::from_bytes(&[1u8; 32])?;
+/// let seed = [9u8; 32]; // fresh random bytes in real use
+/// let sig = Context::with(&seed, |cx| sk.sign_schnorr_with(cx, &[7u8; 32], &[0u8; 32]))?;
+/// sk.public_key().verify_schnorr(&[7u8; 32], &sig)?;
+/// # Ok::<(), signer_core::Error>(())
+/// ```
+pub struct Context<'a> {
+    inner: &'a backend::Ctx<'a>,
+    /// Not `Sync`: one context serves one thread's batch.
+    _not_sync: PhantomData<Cell<()>>,
+}
+
+impl Context<'_> {
+    /// Run `f` with a context on this stack frame, blinded from `seed` (32 fresh random bytes,
+    /// or a hash of them; secret data is fine, libsecp256k1 mixes it in a one-way hash). About
+    /// 500 bytes of stack and, with libsecp256k1, one base-point multiplication to randomize.
+    pub fn with<T>(seed: &[u8; 32], f: impl FnOnce(&Context<'_>) -> T) -> T {
+        backend::with_ctx(Some(seed), |inner| {
+            f(&Context {
+                inner,
+                _not_sync: PhantomData,
+            })
+        })
+    }
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Context(..)")
+    }
+}
+
+/// SHA-256 of a label and parts: the blinding seed of a context-free operation.
+fn blinding_seed(label: &[u8], parts: &[&[u8]]) -> Zeroizing<[u8; 32]> {
+    let mut h = Sha256::new();
+    h.update(label);
+    for p in parts {
+        h.update(p);
+    }
+    Zeroizing::new(h.finalize().into())
+}
+
 /// A secp256k1 secret key. Zeroized on drop, never printed, not `Clone` (copies of key material
 /// are exactly what we are trying to avoid).
 pub struct SecretKey {
@@ -33,13 +93,32 @@ pub struct SecretKey {
 }
 
 impl SecretKey {
-    /// From 32 big-endian bytes; rejects zero and values not below the curve order.
+    /// From 32 big-endian bytes; rejects zero and values not below the curve order. Computes
+    /// the public key (with libsecp256k1: in a context blinded from a hash of the key).
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<Self, Error> {
+        let mut sk = Self::from_bytes_deferred(bytes)?;
+        let seed = blinding_seed(b"clave/keys/public_key", &[bytes]);
+        backend::with_ctx(Some(&seed), |cx| sk.inner.complete(cx));
+        Ok(sk)
+    }
+
+    /// Like [`from_bytes`](Self::from_bytes) but only checks the range: the public key is
+    /// computed later, in the context of the operation that needs it. Meant for a
+    /// [`KeySource`](crate::nip46::KeySource), whose keys the signer completes once in the
+    /// request's blinded context (saving a context randomization per request). Used outside a
+    /// [`Context`], each [`public_key`](Self::public_key) or
+    /// [`sign_schnorr`](Self::sign_schnorr) call recomputes it.
+    pub fn from_bytes_deferred(bytes: &[u8; 32]) -> Result<Self, Error> {
         let inner = backend::Secret::from_bytes(bytes).ok_or(Error::InvalidSecretKey)?;
         Ok(Self {
             inner,
             bytes: Zeroizing::new(*bytes),
         })
+    }
+
+    /// Compute and keep the public key in `cx` (no-op if already known).
+    pub(crate) fn complete(&mut self, cx: &Context<'_>) {
+        self.inner.complete(cx.inner);
     }
 
     /// From 64 hex characters.
@@ -56,15 +135,49 @@ impl SecretKey {
 
     /// The x-only public key.
     pub fn public_key(&self) -> PublicKey {
-        let (bytes, point) = self.inner.public();
+        if let Some((bytes, point)) = self.inner.cached_public() {
+            return PublicKey { bytes, point };
+        }
+        let seed = blinding_seed(b"clave/keys/public_key", &[&self.bytes[..]]);
+        backend::with_ctx(Some(&seed), |cx| self.public_in(cx))
+    }
+
+    /// The x-only public key, computed in `cx` if not already known.
+    pub fn public_key_with(&self, cx: &Context<'_>) -> PublicKey {
+        self.public_in(cx.inner)
+    }
+
+    fn public_in(&self, cx: &backend::Ctx<'_>) -> PublicKey {
+        let (bytes, point) = self.inner.public(cx);
         PublicKey { bytes, point }
     }
 
     /// BIP-340 signature over a 32-byte message (a Nostr event id), with caller-supplied aux
     /// randomness (BIP-340 recommends fresh random bytes; all-zero is still a valid signature).
+    /// Blinds a context of its own from a hash of the key, the message and `aux_rand`.
     pub fn sign_schnorr(&self, msg: &[u8; 32], aux_rand: &[u8; 32]) -> Result<Signature, Error> {
+        let seed = blinding_seed(b"clave/keys/sign", &[&self.bytes[..], msg, aux_rand]);
+        backend::with_ctx(Some(&seed), |cx| self.sign_in(cx, msg, aux_rand))
+    }
+
+    /// [`sign_schnorr`](Self::sign_schnorr) in the caller's (already blinded) context.
+    pub fn sign_schnorr_with(
+        &self,
+        cx: &Context<'_>,
+        msg: &[u8; 32],
+        aux_rand: &[u8; 32],
+    ) -> Result<Signature, Error> {
+        self.sign_in(cx.inner, msg, aux_rand)
+    }
+
+    fn sign_in(
+        &self,
+        cx: &backend::Ctx<'_>,
+        msg: &[u8; 32],
+        aux_rand: &[u8; 32],
+    ) -> Result<Signature, Error> {
         self.inner
-            .sign(msg, aux_rand)
+            .sign(cx, msg, aux_rand)
             .map(Signature)
             .ok_or(Error::Signing)
     }
@@ -142,9 +255,29 @@ impl PublicKey {
         hex::encode_array(&self.bytes)
     }
 
-    /// Verify a BIP-340 signature over a 32-byte message.
+    /// Verify a BIP-340 signature over a 32-byte message (in a fresh, unblinded context of its
+    /// own: a few hundred bytes of stack, nothing shared between threads).
     pub fn verify_schnorr(&self, msg: &[u8; 32], sig: &Signature) -> Result<(), Error> {
-        if self.point.verify(msg, &sig.0) {
+        backend::with_ctx(None, |cx| self.verify_in(cx, msg, sig))
+    }
+
+    /// [`verify_schnorr`](Self::verify_schnorr) in the caller's context.
+    pub fn verify_schnorr_with(
+        &self,
+        cx: &Context<'_>,
+        msg: &[u8; 32],
+        sig: &Signature,
+    ) -> Result<(), Error> {
+        self.verify_in(cx.inner, msg, sig)
+    }
+
+    fn verify_in(
+        &self,
+        cx: &backend::Ctx<'_>,
+        msg: &[u8; 32],
+        sig: &Signature,
+    ) -> Result<(), Error> {
+        if self.point.verify(cx, msg, &sig.0) {
             Ok(())
         } else {
             Err(Error::BadSignature)

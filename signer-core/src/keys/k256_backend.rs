@@ -3,42 +3,81 @@
 //! k256's `Signer::sign` hashes its input first, which is wrong for Nostr; we sign the 32-byte
 //! id through the stable `RandomizedPrehashSigner` API, handing it the caller's aux bytes through
 //! a one-shot RNG, rather than through the `#[doc(hidden)]` `sign_raw`.
+//!
+//! k256 keeps no state between operations: [`Ctx`] is empty, so both backends share one API.
 
 use core::fmt;
+use core::marker::PhantomData;
 
+use k256::NonZeroScalar;
 use k256::schnorr::signature::hazmat::{PrehashVerifier, RandomizedPrehashSigner};
 use k256::schnorr::signature::rand_core::{TryCryptoRng, TryRng};
 use k256::schnorr::{SigningKey, VerifyingKey};
 use zeroize::Zeroize;
 
-/// A validated secret scalar (k256 zeroizes it on drop).
-pub(super) struct Secret(SigningKey);
+/// Nothing: k256 has no context to blind.
+pub(super) struct Ctx<'a>(PhantomData<&'a ()>);
+
+/// Run `f` (there is nothing to randomize).
+pub(super) fn with_ctx<T>(_seed: Option<&[u8; 32]>, f: impl FnOnce(&Ctx<'_>) -> T) -> T {
+    f(&Ctx(PhantomData))
+}
+
+/// A validated secret scalar and, once computed, its signing key (scalar plus public key).
+/// Both are zeroized on drop (k256 does it for `SigningKey`).
+pub(super) struct Secret {
+    scalar: NonZeroScalar,
+    key: Option<SigningKey>,
+}
 
 /// A validated x-only public key (a curve point with even y).
 #[derive(Clone, Copy)]
 pub(super) struct Point(VerifyingKey);
 
 impl Secret {
+    /// Validates the scalar (no curve arithmetic).
     pub(super) fn from_bytes(bytes: &[u8; 32]) -> Option<Self> {
-        SigningKey::from_slice(bytes).ok().map(Self)
+        let scalar: Option<NonZeroScalar> = NonZeroScalar::from_repr((*bytes).into()).into();
+        Some(Self {
+            scalar: scalar?,
+            key: None,
+        })
     }
 
-    pub(super) fn public(&self) -> ([u8; 32], Point) {
-        let vk = *self.0.verifying_key();
-        (vk.to_bytes().into(), Point(vk))
+    /// Computes and keeps the signing key unless already done.
+    pub(super) fn complete(&mut self, _cx: &Ctx<'_>) {
+        if self.key.is_none() {
+            self.key = Some(SigningKey::from(self.scalar));
+        }
     }
 
-    pub(super) fn sign(&self, msg: &[u8; 32], aux: &[u8; 32]) -> Option<[u8; 64]> {
+    /// Runs `f` on the kept signing key, or on one computed for this call (zeroized on drop).
+    fn with_key<T>(&self, f: impl FnOnce(&SigningKey) -> T) -> T {
+        match &self.key {
+            Some(key) => f(key),
+            None => f(&SigningKey::from(self.scalar)),
+        }
+    }
+
+    pub(super) fn cached_public(&self) -> Option<([u8; 32], Point)> {
+        self.key.as_ref().map(public_of)
+    }
+
+    pub(super) fn public(&self, _cx: &Ctx<'_>) -> ([u8; 32], Point) {
+        self.with_key(public_of)
+    }
+
+    pub(super) fn sign(&self, _cx: &Ctx<'_>, msg: &[u8; 32], aux: &[u8; 32]) -> Option<[u8; 64]> {
         let mut rng = AuxRand(Some(*aux));
-        let sig = self.0.sign_prehash_with_rng(&mut rng, msg).ok()?;
+        let sig = self
+            .with_key(|key| key.sign_prehash_with_rng(&mut rng, msg))
+            .ok()?;
         Some(sig.to_bytes())
     }
 
     pub(super) fn ecdh_x(&self, peer: &Point) -> [u8; 32] {
-        let shared = k256::elliptic_curve::ecdh::diffie_hellman(
-            self.0.as_nonzero_scalar(),
-            peer.0.as_affine(),
-        );
+        // x(-d·P) = x(d·P): k256's signing key may hold the negated scalar, either works.
+        let shared = k256::elliptic_curve::ecdh::diffie_hellman(&self.scalar, peer.0.as_affine());
         let mut out = [0u8; 32];
         out.copy_from_slice(shared.raw_secret_bytes());
         out
@@ -47,7 +86,18 @@ impl Secret {
     /// What k256 itself would export (negated for odd-y keys); tests only.
     #[cfg(test)]
     pub(super) fn exported_bytes(&self) -> [u8; 32] {
-        self.0.to_bytes().into()
+        self.with_key(|key| key.to_bytes().into())
+    }
+}
+
+fn public_of(key: &SigningKey) -> ([u8; 32], Point) {
+    let vk = *key.verifying_key();
+    (vk.to_bytes().into(), Point(vk))
+}
+
+impl Drop for Secret {
+    fn drop(&mut self) {
+        self.scalar.zeroize();
     }
 }
 
@@ -56,7 +106,7 @@ impl Point {
         VerifyingKey::from_bytes(x.into()).ok().map(Self)
     }
 
-    pub(super) fn verify(&self, msg: &[u8; 32], sig: &[u8; 64]) -> bool {
+    pub(super) fn verify(&self, _cx: &Ctx<'_>, msg: &[u8; 32], sig: &[u8; 64]) -> bool {
         match k256::schnorr::Signature::try_from(&sig[..]) {
             Ok(sig) => self.0.verify_prehash(msg, &sig).is_ok(),
             Err(_) => false,

@@ -28,9 +28,10 @@
 //! /// The shell's key store: here one key in memory; on iOS, a Keychain read per call.
 //! struct Keychain([u8; 32]);
 //! impl KeySource for Keychain {
-//!     fn secret_key(&self, pubkey: &PublicKey) -> Option<SecretKey> {
-//!         let sk = SecretKey::from_bytes(&self.0).ok()?;
-//!         (sk.public_key() == *pubkey).then_some(sk)
+//!     // The signer checks that the key is `pubkey`'s, computing the public key once in the
+//!     // request's blinded context; a deferred key leaves that work to it.
+//!     fn secret_key(&self, _pubkey: &PublicKey) -> Option<SecretKey> {
+//!         SecretKey::from_bytes_deferred(&self.0).ok()
 //!     }
 //! }
 //!

@@ -115,9 +115,10 @@
 //!
 //! struct Keychain([u8; 32]);
 //! impl KeySource for Keychain {
-//!     fn secret_key(&self, pubkey: &PublicKey) -> Option<SecretKey> {
-//!         let sk = SecretKey::from_bytes(&self.0).ok()?;
-//!         (sk.public_key() == *pubkey).then_some(sk)
+//!     // The signer checks that the key is `pubkey`'s, computing the public key once in the
+//!     // request's blinded context; a deferred key leaves that work to it.
+//!     fn secret_key(&self, _pubkey: &PublicKey) -> Option<SecretKey> {
+//!         SecretKey::from_bytes_deferred(&self.0).ok()
 //!     }
 //! }
 //!
@@ -139,6 +140,7 @@ use core::fmt;
 
 use heapless::String;
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use super::activity::{Activity, Verdict};
 use super::perms::{ClientPerms, Decision, Method, RequestedPerms, TrustLevel};
@@ -153,7 +155,7 @@ use super::uri::{
 };
 use crate::event::{self, Event, EventTemplate, Tags, UnsignedEvent};
 use crate::json::{JsonStr, SliceWriter};
-use crate::keys::{PublicKey, SecretKey, SharedX};
+use crate::keys::{Context, PublicKey, SecretKey, SharedX};
 use crate::nip44::{self, ConversationKey};
 use crate::{Error, hex, nip04};
 
@@ -248,7 +250,10 @@ const E_UNSUPPORTED: &str = "Unsupported method";
 /// Where the core gets secret keys: the shell reads them (e.g. from the Keychain) per call, and
 /// the core drops (zeroizes) them before returning.
 pub trait KeySource {
-    /// The secret key of `pubkey`, or `None` if unavailable.
+    /// The secret key of `pubkey`, or `None` if unavailable. The core checks that the key
+    /// belongs to `pubkey` (a wrong key counts as unavailable), so an implementation need not;
+    /// returning [`SecretKey::from_bytes_deferred`] lets the core compute the public key once,
+    /// in the request's blinded context, instead of in a context of its own.
     fn secret_key(&self, pubkey: &PublicKey) -> Option<SecretKey>;
 }
 
@@ -426,13 +431,14 @@ struct Held {
 
 impl Held {
     fn load<K: KeySource + ?Sized>(
+        curve: &Context<'_>,
         keys: &K,
         account: &Account,
         pending: &Pending,
         now: u64,
         verdict: Verdict,
     ) -> Result<Self, Error> {
-        let transport = fetch_key(keys, &account.transport).ok_or(Error::KeyUnavailable)?;
+        let transport = fetch_key(curve, keys, &account.transport).ok_or(Error::KeyUnavailable)?;
         let client_pk =
             PublicKey::from_bytes(&pending.client).map_err(|_| Error::Malformed("state"))?;
         let crypto = Crypto::new(pending.scheme, &transport, &client_pk);
@@ -461,10 +467,26 @@ fn check_buffers(bufs: &Buffers<'_>) -> Result<(), Error> {
     Ok(())
 }
 
-/// The secret key of `pubkey` from the key source, checked to really be that key.
-fn fetch_key<K: KeySource + ?Sized>(keys: &K, pubkey: &PublicKey) -> Option<SecretKey> {
-    keys.secret_key(pubkey)
-        .filter(|sk| sk.public_key() == *pubkey)
+/// The secret key of `pubkey` from the key source, checked to really be that key. A key made
+/// with [`SecretKey::from_bytes_deferred`] gets its public key computed here, once, in the
+/// call's blinded context.
+fn fetch_key<K: KeySource + ?Sized>(
+    curve: &Context<'_>,
+    keys: &K,
+    pubkey: &PublicKey,
+) -> Option<SecretKey> {
+    let mut sk = keys.secret_key(pubkey)?;
+    sk.complete(curve);
+    (sk.public_key() == *pubkey).then_some(sk)
+}
+
+/// The seed that blinds one call's curve context: a domain-separated hash of the call's fresh
+/// aux bytes. The aux bytes are 32 random bytes per call; their other uses (the reply's BIP-340
+/// aux, hashed by BIP-340 under its own tag, and `sign_event`'s derived aux) hash them under
+/// other labels, so this seed is independent of them, and even a seed that leaked would only
+/// undo the blinding (a defence in depth), never expose a key or a nonce.
+fn context_seed(entropy: &Entropy) -> Zeroizing<[u8; 32]> {
+    Zeroizing::new(derive::<32>(b"clave/nip46/context", &entropy.aux))
 }
 
 /// The account whose transport key a `p` tag names.
@@ -540,6 +562,8 @@ struct Cx<'c, K: ?Sized> {
     /// The account has [`MAX_CLIENTS`](super::state::MAX_CLIENTS) clients.
     clients_full: bool,
     keys: &'c K,
+    /// The call's curve context (blinded once).
+    curve: &'c Context<'c>,
     transport: &'c SecretKey,
     entropy: &'c Entropy,
     /// The user already approved this request ([`decide`]).
@@ -582,7 +606,7 @@ impl<K: KeySource + ?Sized> Cx<'_, K> {
         if self.account.user == self.account.transport {
             return Some(f(self.transport));
         }
-        let sk = fetch_key(self.keys, &self.account.user)?;
+        let sk = fetch_key(self.curve, self.keys, &self.account.user)?;
         Some(f(&sk))
     }
 }
@@ -820,7 +844,7 @@ fn execute<K: KeySource + ?Sized>(
         },
         Call::SignEvent(template) => {
             let aux = derive::<32>(b"clave/nip46/sign_event/aux", &cx.entropy.aux);
-            match cx.with_user_key(|sk| event::sign(sk, &template, &aux, result)) {
+            match cx.with_user_key(|sk| event::sign_with(cx.curve, sk, &template, &aux, result)) {
                 None => (Answer::Err(E_NO_KEY), Change::None),
                 Some(Ok(n)) => {
                     let json = result.get(..n).ok_or(Error::BufferTooSmall)?;
@@ -1012,6 +1036,7 @@ fn new_client(
 /// Encrypt the response in `out[..len]` into `scratch`, then sign the reply event into `out`.
 #[allow(clippy::too_many_arguments)]
 fn seal<'o>(
+    curve: &Context<'_>,
     now: u64,
     transport: &SecretKey,
     client: &PublicKey,
@@ -1035,7 +1060,7 @@ fn seal<'o>(
         tags: &tags,
         content,
     };
-    let n = template.sign(transport, &entropy.aux, out)?;
+    let n = template.sign_with(curve, transport, &entropy.aux, out)?;
     out.get(..n).ok_or(Error::BufferTooSmall)
 }
 
@@ -1201,13 +1226,25 @@ pub fn handle_request<'b, K: KeySource + ?Sized>(
 ) -> Result<Outcome<'b>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
-    let result = handle_request_inner(now, request_event_json, keys, entropy, state, scratch, out);
+    let result = Context::with(&context_seed(entropy), |curve| {
+        handle_request_inner(
+            curve,
+            now,
+            request_event_json,
+            keys,
+            entropy,
+            state,
+            scratch,
+            out,
+        )
+    });
     wipe(scratch);
     result
 }
 
 #[allow(clippy::too_many_arguments)]
 fn handle_request_inner<'b, K: KeySource + ?Sized>(
+    curve: &Context<'_>,
     now: u64,
     request_event_json: &[u8],
     keys: &K,
@@ -1222,9 +1259,10 @@ fn handle_request_inner<'b, K: KeySource + ?Sized>(
     let Ok(ev) = Event::parse(request_event_json) else {
         return Ok(Outcome::Ignore(IgnoreReason::Malformed));
     };
-    if ev.verify().is_err() {
+    // The client's key, parsed once here and reused for the ECDH and the reply's `p` tag.
+    let Ok(client_pk) = event::verify_with(curve, &ev) else {
         return Ok(Outcome::Ignore(IgnoreReason::BadEvent));
-    }
+    };
     if ev.kind != REQUEST_KIND {
         return Ok(Outcome::Ignore(IgnoreReason::WrongKind));
     }
@@ -1242,13 +1280,10 @@ fn handle_request_inner<'b, K: KeySource + ?Sized>(
         Err(_) => return Ok(Outcome::Ignore(IgnoreReason::Expired)),
         _ => {}
     }
-    let Ok(client_pk) = PublicKey::from_bytes(&ev.pubkey) else {
-        return Ok(Outcome::Ignore(IgnoreReason::BadEvent));
-    };
     let Some(account) = state.accounts.get(acct_idx) else {
         return Ok(Outcome::Ignore(IgnoreReason::NotForUs));
     };
-    let Some(transport) = fetch_key(keys, &account.transport) else {
+    let Some(transport) = fetch_key(curve, keys, &account.transport) else {
         return Ok(Outcome::Ignore(IgnoreReason::KeyUnavailable));
     };
     let scheme = scheme_of(ev.content);
@@ -1270,6 +1305,7 @@ fn handle_request_inner<'b, K: KeySource + ?Sized>(
             paired: state.client_of(account.user.as_bytes(), &ev.pubkey),
             clients_full: state.client_count(account.user.as_bytes()) >= MAX_CLIENTS,
             keys,
+            curve,
             transport: &transport,
             entropy,
             approved: false,
@@ -1288,7 +1324,7 @@ fn handle_request_inner<'b, K: KeySource + ?Sized>(
             activity,
         } => {
             let event_json = seal(
-                now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
+                curve, now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
             )?;
             let relays = reply_relays(state, &user, &ev.pubkey);
             state.remember(ev.id, until, now);
@@ -1345,23 +1381,27 @@ pub fn decide<'b, K: KeySource + ?Sized>(
 ) -> Result<Outcome<'b>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
-    let result = decide_inner(
-        now,
-        pending_id,
-        approval,
-        request_event_json,
-        keys,
-        entropy,
-        state,
-        scratch,
-        out,
-    );
+    let result = Context::with(&context_seed(entropy), |curve| {
+        decide_inner(
+            curve,
+            now,
+            pending_id,
+            approval,
+            request_event_json,
+            keys,
+            entropy,
+            state,
+            scratch,
+            out,
+        )
+    });
     wipe(scratch);
     result
 }
 
 #[allow(clippy::too_many_arguments)]
 fn decide_inner<'b, K: KeySource + ?Sized>(
+    curve: &Context<'_>,
     now: u64,
     pending_id: &[u8; 32],
     approval: Approval,
@@ -1389,7 +1429,7 @@ fn decide_inner<'b, K: KeySource + ?Sized>(
         client_pk,
         crypto,
         act,
-    } = Held::load(keys, account, &pending, now, Verdict::Rejected)?;
+    } = Held::load(curve, keys, account, &pending, now, Verdict::Rejected)?;
     let stored_id = RpcId::Plain(&pending.rpc_id);
     let step = if now >= pending.expires_at {
         error_step(out, stored_id, E_TIMEOUT, act, Verdict::Expired)?
@@ -1398,7 +1438,10 @@ fn decide_inner<'b, K: KeySource + ?Sized>(
     } else {
         const MISMATCH: Error = Error::Malformed("request does not match the pending approval");
         let ev = Event::parse(request_event_json).map_err(|_| MISMATCH)?;
-        if ev.id != pending.id || ev.pubkey != pending.client || ev.verify().is_err() {
+        if ev.id != pending.id
+            || ev.pubkey != pending.client
+            || event::verify_with(curve, &ev).is_err()
+        {
             return Err(MISMATCH);
         }
         let (plain, param, result) = regions(scratch)?;
@@ -1414,6 +1457,7 @@ fn decide_inner<'b, K: KeySource + ?Sized>(
             paired: state.client_of(&pending.account, &pending.client),
             clients_full: true,
             keys,
+            curve,
             transport: &transport,
             entropy,
             approved: true,
@@ -1439,7 +1483,7 @@ fn decide_inner<'b, K: KeySource + ?Sized>(
         return Err(Error::Malformed("approved request asked again"));
     };
     let event_json = seal(
-        now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
+        curve, now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
     )?;
     let relays = reply_relays(state, &pending.account, &pending.client);
     state.pending.retain(|p| &p.id != pending_id);
@@ -1465,12 +1509,15 @@ pub fn expire<'b, K: KeySource + ?Sized>(
 ) -> Result<Option<Reply<'b>>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
-    let result = expire_inner(now, keys, entropy, state, scratch, out);
+    let result = Context::with(&context_seed(entropy), |curve| {
+        expire_inner(curve, now, keys, entropy, state, scratch, out)
+    });
     wipe(scratch);
     result
 }
 
 fn expire_inner<'b, K: KeySource + ?Sized>(
+    curve: &Context<'_>,
     now: u64,
     keys: &K,
     entropy: &Entropy,
@@ -1500,7 +1547,7 @@ fn expire_inner<'b, K: KeySource + ?Sized>(
         client_pk,
         crypto,
         act,
-    } = Held::load(keys, account, &pending, now, Verdict::Expired)?;
+    } = Held::load(curve, keys, account, &pending, now, Verdict::Expired)?;
     let Step::Reply { len, activity, .. } = error_step(
         out,
         RpcId::Plain(&pending.rpc_id),
@@ -1512,7 +1559,7 @@ fn expire_inner<'b, K: KeySource + ?Sized>(
         return Ok(None);
     };
     let event_json = seal(
-        now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
+        curve, now, &transport, &client_pk, &crypto, entropy, len, scratch, out,
     )?;
     let relays = reply_relays(state, &pending.account, &pending.client);
     state.pending.retain(|p| p.id != pending.id);
@@ -1547,14 +1594,18 @@ pub fn approve_nostrconnect<'b, K: KeySource + ?Sized>(
 ) -> Result<Reply<'b>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
-    let result =
-        approve_nostrconnect_inner(now, uri, account, trust, keys, entropy, state, scratch, out);
+    let result = Context::with(&context_seed(entropy), |curve| {
+        approve_nostrconnect_inner(
+            curve, now, uri, account, trust, keys, entropy, state, scratch, out,
+        )
+    });
     wipe(scratch);
     result
 }
 
 #[allow(clippy::too_many_arguments)]
 fn approve_nostrconnect_inner<'b, K: KeySource + ?Sized>(
+    curve: &Context<'_>,
     now: u64,
     uri: &str,
     account: &PublicKey,
@@ -1578,7 +1629,7 @@ fn approve_nostrconnect_inner<'b, K: KeySource + ?Sized>(
     if state.client_of(&user, &client_key).is_none() && state.client_count(&user) >= MAX_CLIENTS {
         return Err(Error::TooLarge("paired clients"));
     }
-    let transport = fetch_key(keys, &acct.transport).ok_or(Error::KeyUnavailable)?;
+    let transport = fetch_key(curve, keys, &acct.transport).ok_or(Error::KeyUnavailable)?;
     let client = new_client(
         user,
         client_key,
@@ -1605,6 +1656,7 @@ fn approve_nostrconnect_inner<'b, K: KeySource + ?Sized>(
         error: None,
     };
     let event_json = seal(
+        curve,
         now,
         &transport,
         &uri.client,
