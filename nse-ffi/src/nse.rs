@@ -48,8 +48,9 @@ fn entropy(bytes: &[u8]) -> FfiResult<Entropy> {
     Ok(e)
 }
 
-/// The shell's one key for this call (read from the Keychain just before), handed to the core
-/// only for the public key it belongs to.
+/// The shell's one key for this call (read from the Keychain just before). The core uses it
+/// only for the public key it belongs to: it checks every key it is handed, computing the
+/// public key once in the request's blinded context (hence a deferred key).
 struct OneKey(Zeroizing<[u8; 32]>);
 
 impl OneKey {
@@ -57,15 +58,14 @@ impl OneKey {
         let key = OneKey(Zeroizing::new(
             bytes.try_into().map_err(|_| FfiError::InvalidKey)?,
         ));
-        SecretKey::from_bytes(&key.0)?;
+        SecretKey::from_bytes_deferred(&key.0)?;
         Ok(key)
     }
 }
 
 impl KeySource for OneKey {
-    fn secret_key(&self, pubkey: &PublicKey) -> Option<SecretKey> {
-        let sk = SecretKey::from_bytes(&self.0).ok()?;
-        (sk.public_key() == *pubkey).then_some(sk)
+    fn secret_key(&self, _pubkey: &PublicKey) -> Option<SecretKey> {
+        SecretKey::from_bytes_deferred(&self.0).ok()
     }
 }
 
