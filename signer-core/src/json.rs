@@ -647,11 +647,17 @@ impl<'a> Parser<'a> {
         self.expect(b'"')?;
         let start = self.pos;
         loop {
+            // Skip the plain run in one tight scan, then look at what stopped it.
+            let rest = self.s.get(self.pos..).ok_or(BAD_STRING)?;
+            let plain = rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .ok_or(BAD_STRING)?;
+            self.pos += plain;
             match self.peek().ok_or(BAD_STRING)? {
                 b'"' => break,
                 b'\\' => self.pos += escape_len(&self.s[self.pos..])?,
-                0x00..=0x1f => return Err(BAD_STRING),
-                _ => self.pos += 1,
+                _ => return Err(BAD_STRING),
             }
         }
         let raw = core::str::from_utf8(&self.s[start..self.pos]).map_err(|_| BAD_STRING)?;
@@ -865,11 +871,16 @@ pub fn write_string<S: Sink + ?Sized>(sink: &mut S, s: &str) -> Result<(), S::Er
     sink.write_str("\"")?;
     let mut run_start = 0;
     let mut esc = [0u8; 6];
-    for (i, c) in s.char_indices() {
-        if let Some(e) = escape_for(c, &mut esc) {
+    // Every escaped character is ASCII, and in UTF-8 an ASCII byte is always a whole character,
+    // so scanning bytes finds exactly the characters `escape_for` would escape.
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        if let Some(e) = escape_for(char::from(b), &mut esc) {
             sink.write_str(&s[run_start..i])?;
             sink.write_str(e)?;
-            run_start = i + 1; // every escaped char is ASCII
+            run_start = i + 1;
         }
     }
     sink.write_str(&s[run_start..])?;
