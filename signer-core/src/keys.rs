@@ -374,6 +374,69 @@ mod tests {
     }
 
     #[test]
+    fn deferred_keys_match_eager_keys() {
+        for b in 1u8..=8 {
+            let eager = SecretKey::from_bytes(&[b; 32]).unwrap();
+            let deferred = SecretKey::from_bytes_deferred(&[b; 32]).unwrap();
+            assert_eq!(deferred.public_key(), eager.public_key());
+            let (msg, aux) = ([b ^ 0x5a; 32], [b; 32]);
+            assert_eq!(
+                deferred.sign_schnorr(&msg, &aux).unwrap(),
+                eager.sign_schnorr(&msg, &aux).unwrap()
+            );
+            let mut completed = SecretKey::from_bytes_deferred(&[b; 32]).unwrap();
+            Context::with(&[b; 32], |cx| completed.complete(cx));
+            assert_eq!(completed.public_key(), eager.public_key());
+        }
+        assert!(SecretKey::from_bytes_deferred(&[0u8; 32]).is_err());
+        assert!(SecretKey::from_bytes_deferred(&[0xffu8; 32]).is_err());
+    }
+
+    #[test]
+    fn blinding_never_changes_results() {
+        // BIP-340 signatures are a function of key, message and aux only: contexts blinded
+        // from any seed (or none) must produce the same bytes, and verify in any context.
+        let sk = SecretKey::from_bytes_deferred(&[7u8; 32]).unwrap();
+        let (msg, aux) = ([3u8; 32], [4u8; 32]);
+        let plain = sk.sign_schnorr(&msg, &aux).unwrap();
+        for seed in [[0u8; 32], [1u8; 32], [0xffu8; 32]] {
+            let (pk, sig) = Context::with(&seed, |cx| {
+                (
+                    sk.public_key_with(cx),
+                    sk.sign_schnorr_with(cx, &msg, &aux).unwrap(),
+                )
+            });
+            assert_eq!(sig, plain);
+            assert_eq!(pk, sk.public_key());
+            Context::with(&seed, |cx| pk.verify_schnorr_with(cx, &msg, &sig)).unwrap();
+            let mut bad = sig;
+            bad.0[0] ^= 1;
+            assert_eq!(
+                Context::with(&seed, |cx| pk.verify_schnorr_with(cx, &msg, &bad)),
+                Err(Error::BadSignature)
+            );
+        }
+    }
+
+    #[test]
+    fn ecdh_with_own_odd_and_even_keys() {
+        // An own key's point may lack the cached even-y form (odd y); ECDH must not care.
+        for b in 1u8..=8 {
+            let a = SecretKey::from_bytes(&[b; 32]).unwrap();
+            let c = SecretKey::from_bytes(&[b.wrapping_add(40); 32]).unwrap();
+            let parsed = PublicKey::from_bytes(c.public_key().as_bytes()).unwrap();
+            assert_eq!(
+                a.shared_x(&c.public_key()).as_bytes(),
+                a.shared_x(&parsed).as_bytes()
+            );
+            assert_eq!(
+                a.shared_x(&c.public_key()).as_bytes(),
+                c.shared_x(&a.public_key()).as_bytes()
+            );
+        }
+    }
+
+    #[test]
     fn sign_verify_and_tamper() {
         let sk = SecretKey::from_bytes(&[9u8; 32]).unwrap();
         let pk = sk.public_key();
