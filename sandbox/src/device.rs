@@ -489,6 +489,7 @@ impl Device {
             source: None,
             fetch_failures: 0,
             fetched_after: None,
+            signed_after: None,
             handled_after: None,
             published_after: None,
             outcome: String::new(),
@@ -518,9 +519,14 @@ impl Device {
         t.source = Some(source);
         t.fetched_after = Some(push.received.elapsed());
         let entropy = random(nse_ffi::entropy_len())?;
+        let mut signed_after = None;
         let r = self.commit_result(|blob| {
-            nse_ffi::handle_request(event.as_bytes(), blob, &self.key, unix_now(), &entropy)
+            let r =
+                nse_ffi::handle_request(event.as_bytes(), blob, &self.key, unix_now(), &entropy);
+            signed_after = Some(push.received.elapsed());
+            r
         })?;
+        t.signed_after = signed_after;
         t.handled_after = Some(push.received.elapsed());
         t.outcome = self.report(&r, &plan.event_id);
         if let Some(reply) = &r.reply {

@@ -9,11 +9,17 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use nostr_relay_builder::prelude::{LocalRelay, RateLimit, RelayBuilder};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 
 use crate::SandboxError;
 
 /// How long a start may take before it counts as failed.
 const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// Largest WebSocket upgrade request read, and how long it may take.
+const MAX_UPGRADE_REQUEST: usize = 8 * 1024;
+const UPGRADE_TIMEOUT: Duration = Duration::from_secs(10);
 /// Attempts to bind a port that a killed relay may have left briefly busy.
 const START_ATTEMPTS: u32 = 10;
 
@@ -62,19 +68,20 @@ impl RelayProcess {
                     }
                 };
                 let started = rt.block_on(async move {
-                    let mut builder = RelayBuilder::default()
+                    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    let port = listener.local_addr().map_err(|e| e.to_string())?.port();
+                    let builder = RelayBuilder::default()
                         .addr(IpAddr::V4(Ipv4Addr::LOCALHOST))
+                        .port(port)
                         .rate_limit(RateLimit {
                             max_reqs: 500,
                             notes_per_minute: 100_000,
                         });
-                    if port != 0 {
-                        builder = builder.port(port);
-                    }
                     let relay = LocalRelay::new(builder);
-                    relay.run().await.map_err(|e| e.to_string())?;
-                    let url = relay.url().await.to_string();
-                    Ok::<_, String>((relay, url.trim_end_matches('/').to_owned()))
+                    tokio::spawn(accept_loop(listener, relay.clone()));
+                    Ok::<_, String>((relay, format!("ws://127.0.0.1:{port}")))
                 });
                 match started {
                     Ok((relay, url)) => {
@@ -140,4 +147,78 @@ impl Drop for RelayProcess {
     fn drop(&mut self) {
         self.kill();
     }
+}
+
+/// The relay's own listener. It sets `TCP_NODELAY` on every connection, as production relays
+/// do (strfry's uWebSockets does): without it, a reply written soon after the relay's `OK` to
+/// the same client waits in Nagle's buffer for the client's delayed ACK, about 40 ms, which
+/// the end-to-end latency figure would otherwise charge to the signer.
+async fn accept_loop(listener: TcpListener, relay: LocalRelay) {
+    loop {
+        let (stream, addr) = match listener.accept().await {
+            Ok(conn) => conn,
+            Err(e) => {
+                tracing::warn!(error = %e, "relay accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let relay = relay.clone();
+        tokio::spawn(async move {
+            let _ = stream.set_nodelay(true);
+            match tokio::time::timeout(UPGRADE_TIMEOUT, upgrade(stream)).await {
+                Ok(Ok(stream)) => {
+                    if let Err(e) = relay.take_connection(stream, addr).await {
+                        tracing::debug!(error = %e, "relay session ended");
+                    }
+                }
+                Ok(Err(e)) => tracing::debug!(error = %e, "relay upgrade refused"),
+                Err(_) => tracing::debug!("relay upgrade timed out"),
+            }
+        });
+    }
+}
+
+/// Answer a WebSocket upgrade request (RFC 6455 §4.2) and hand back the raw stream.
+async fn upgrade(mut stream: TcpStream) -> std::io::Result<TcpStream> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 1024];
+    let head_end = loop {
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i;
+        }
+        if buf.len() > MAX_UPGRADE_REQUEST {
+            return Err(std::io::Error::other("upgrade request too large"));
+        }
+    };
+    // A client sends nothing after its request until it has our answer.
+    if buf.len() != head_end + 4 {
+        return Err(std::io::Error::other("data after the upgrade request"));
+    }
+    let head = String::from_utf8_lossy(&buf[..head_end]);
+    let key = head.lines().skip(1).find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim()
+            .eq_ignore_ascii_case("sec-websocket-key")
+            .then(|| value.trim().to_owned())
+    });
+    let Some(key) = key else {
+        stream
+            .write_all(
+                b"HTTP/1.1 426 Upgrade Required\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+            )
+            .await?;
+        return Err(std::io::Error::other("not a WebSocket upgrade"));
+    };
+    let answer = format!(
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: {}\r\n\r\n",
+        derive_accept_key(key.as_bytes())
+    );
+    stream.write_all(answer.as_bytes()).await?;
+    Ok(stream)
 }

@@ -33,7 +33,8 @@ impl FetchSource {
 
 /// One push, from the stand-in's receipt to the reply's OK. The `*_after` durations are
 /// cumulative since `push_received_at` (monotonic clock), so `fetched_after` is the fetch
-/// time, `handled_after - fetched_after` the signer call plus the state write, and
+/// time, `signed_after - fetched_after` the nse-ffi signer call, `handled_after -
+/// signed_after` the state write, and
 /// `published_after - handled_after` the publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestTiming {
@@ -48,6 +49,8 @@ pub struct RequestTiming {
     pub fetch_failures: u32,
     /// Event in hand.
     pub fetched_after: Option<Duration>,
+    /// The nse-ffi call returned (state decoded, request handled, new state encoded).
+    pub signed_after: Option<Duration>,
     /// Signer call done and state persisted.
     pub handled_after: Option<Duration>,
     /// Every reply acknowledged by its relays (or timed out).
@@ -69,6 +72,7 @@ impl RequestTiming {
             "source": self.source.map(FetchSource::as_str),
             "fetch_failures": self.fetch_failures,
             "fetched_ms": ms(self.fetched_after),
+            "signed_ms": ms(self.signed_after),
             "handled_ms": ms(self.handled_after),
             "published_ms": ms(self.published_after),
             "outcome": self.outcome,
