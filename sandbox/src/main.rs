@@ -5,7 +5,16 @@ use std::time::Duration;
 
 use clap::Parser;
 use clave_sandbox::{DeviceEvent, Sandbox, SandboxConfig, TrustLevel};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use std::io::{BufRead, Read};
+
+/// `println!` that never panics: a closed stdout (`clave-sandbox | head`, a parent that stopped
+/// reading) must not take the signer down.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 /// Longest stdin command line read at once.
 const MAX_LINE: u64 = 4096;
@@ -81,7 +90,7 @@ async fn main() -> std::process::ExitCode {
         .bunker_uri()
         .unwrap_or_else(|e| format!("(unavailable: {e})"));
     let device = sandbox.device_url();
-    println!(
+    say!(
         "\nClave sandbox ready (state in {})\n\n  bunker URI : {uri}\n  user pubkey: {}\n  relay      : {}\n  push proxy : {}\n  device API : {device}\n\n{}\n",
         args.state_dir.display(),
         sandbox.user_pubkey(),
@@ -102,7 +111,7 @@ async fn main() -> std::process::ExitCode {
                     } else {
                         format!(" \"{}\"", p.client_name)
                     };
-                    println!(
+                    say!(
                         ">> approval needed [{}]: {}{} from client {}{}\n   type `approve {}` or `deny {}` (or curl -X POST {}/approve/{})",
                         p.short,
                         p.method,
@@ -115,9 +124,9 @@ async fn main() -> std::process::ExitCode {
                         p.short
                     );
                 }
-                Ok(DeviceEvent::Activity(line)) => println!("   {line}"),
+                Ok(DeviceEvent::Activity(line)) => say!("   {line}"),
                 Err(tokio::sync::broadcast::error::RecvError::Lagged(n)) => {
-                    println!("   ({n} events not shown)");
+                    say!("   ({n} events not shown)");
                 }
                 Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
@@ -125,28 +134,18 @@ async fn main() -> std::process::ExitCode {
     });
 
     let mut shutdown = std::pin::pin!(shutdown);
-    let mut stdin = BufReader::new(tokio::io::stdin());
-    let mut stdin_open = true;
+    let mut commands = stdin_lines();
     loop {
-        let mut line = String::new();
         tokio::select! {
             () = &mut shutdown => break,
-            n = read_command(&mut stdin, &mut line), if stdin_open => {
-                match n {
-                    Ok(0) | Err(_) => {
-                        // stdin closed (running in the background): keep serving until a signal.
-                        stdin_open = false;
-                    }
-                    Ok(_) => {
-                        if command(&sandbox, line.trim(), &device).await {
-                            break;
-                        }
-                    }
+            Some(line) = commands.recv() => {
+                if command(&sandbox, line.trim(), &device).await {
+                    break;
                 }
             }
         }
     }
-    println!("stopping…");
+    say!("stopping…");
     printer.abort();
     let stopped = tokio::time::timeout(Duration::from_secs(30), sandbox.shutdown()).await;
     if stopped.is_err() {
@@ -156,14 +155,32 @@ async fn main() -> std::process::ExitCode {
     std::process::ExitCode::SUCCESS
 }
 
-/// One line of stdin, at most [`MAX_LINE`] bytes (a longer line arrives in pieces, each an
-/// unknown command).
-async fn read_command(
-    stdin: &mut BufReader<tokio::io::Stdin>,
-    line: &mut String,
-) -> std::io::Result<usize> {
-    let mut limited = (&mut *stdin).take(MAX_LINE);
-    limited.read_line(line).await
+/// Stdin lines, read on a plain thread: a blocked read there does not hold up the process's
+/// exit (a read on Tokio's blocking pool would keep the runtime from shutting down after
+/// Ctrl-C). Lines are cut at [`MAX_LINE`] bytes; the channel closes with stdin (running in the
+/// background), and the sandbox then serves until a signal.
+fn stdin_lines() -> tokio::sync::mpsc::Receiver<String> {
+    let (tx, rx) = tokio::sync::mpsc::channel(16);
+    let spawned = std::thread::Builder::new()
+        .name("stdin".into())
+        .spawn(move || {
+            let mut stdin = std::io::stdin().lock();
+            loop {
+                let mut line = String::new();
+                match (&mut stdin).take(MAX_LINE).read_line(&mut line) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => {
+                        if tx.blocking_send(line).is_err() {
+                            break;
+                        }
+                    }
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::warn!(error = %e, "no stdin commands");
+    }
+    rx
 }
 
 /// Run one stdin command; `true` to quit.
@@ -175,13 +192,13 @@ async fn command(sandbox: &Sandbox, line: &str, device: &str) -> bool {
     match (cmd, arg) {
         ("", _) => {}
         ("quit" | "exit", _) => return true,
-        ("help" | "?", _) => println!("{}", help(device)),
+        ("help" | "?", _) => say!("{}", help(device)),
         ("pending" | "p", _) => match sandbox.pending() {
-            Ok(list) if list.is_empty() => println!("   nothing pending"),
+            Ok(list) if list.is_empty() => say!("   nothing pending"),
             Ok(list) => {
                 for p in list {
                     let kind = p.kind.map(|k| format!(" kind {k}")).unwrap_or_default();
-                    println!(
+                    say!(
                         "   [{}] {}{} from {} (expires at {})",
                         p.short,
                         p.method,
@@ -191,60 +208,60 @@ async fn command(sandbox: &Sandbox, line: &str, device: &str) -> bool {
                     );
                 }
             }
-            Err(e) => println!("   error: {e}"),
+            Err(e) => say!("   error: {e}"),
         },
         ("approve" | "a", Some(id)) => match sandbox.approve(id).await {
-            Ok(p) => println!("   approved [{}] {}", p.short, p.method),
-            Err(e) => println!("   error: {e}"),
+            Ok(p) => say!("   approved [{}] {}", p.short, p.method),
+            Err(e) => say!("   error: {e}"),
         },
         ("deny" | "d", Some(id)) => match sandbox.deny(id).await {
-            Ok(p) => println!("   denied [{}] {}", p.short, p.method),
-            Err(e) => println!("   error: {e}"),
+            Ok(p) => say!("   denied [{}] {}", p.short, p.method),
+            Err(e) => say!("   error: {e}"),
         },
         ("nostrconnect", Some(uri)) => {
             let trust = match arg2.map(TrustLevel::parse) {
                 None => TrustLevel::Medium,
                 Some(Some(t)) => t,
                 Some(None) => {
-                    println!("   error: trust is full, medium or low");
+                    say!("   error: trust is full, medium or low");
                     return false;
                 }
             };
             match sandbox.approve_nostrconnect(uri, trust).await {
-                Ok(client) => println!(
+                Ok(client) => say!(
                     "   paired client {} ({})",
                     client.get(..8).unwrap_or(&client),
                     trust.as_str()
                 ),
-                Err(e) => println!("   error: {e}"),
+                Err(e) => say!("   error: {e}"),
             }
         }
         ("clients", _) => match sandbox.clients() {
-            Ok(list) if list.is_empty() => println!("   no paired clients"),
+            Ok(list) if list.is_empty() => say!("   no paired clients"),
             Ok(list) => {
                 for c in list {
-                    println!("   {} \"{}\" trust {}", c.pubkey, c.name, c.trust);
+                    say!("   {} \"{}\" trust {}", c.pubkey, c.name, c.trust);
                 }
             }
-            Err(e) => println!("   error: {e}"),
+            Err(e) => say!("   error: {e}"),
         },
         ("trust", Some(client)) => match arg2.and_then(TrustLevel::parse) {
             Some(t) => match sandbox.set_client_trust(client, t) {
-                Ok(()) => println!("   trust set to {}", t.as_str()),
-                Err(e) => println!("   error: {e}"),
+                Ok(()) => say!("   trust set to {}", t.as_str()),
+                Err(e) => say!("   error: {e}"),
             },
-            None => println!("   usage: trust <client-hex> full|medium|low"),
+            None => say!("   usage: trust <client-hex> full|medium|low"),
         },
         ("uri" | "bunker", _) => match sandbox.bunker_uri() {
-            Ok(u) => println!("   {u}"),
-            Err(e) => println!("   error: {e}"),
+            Ok(u) => say!("   {u}"),
+            Err(e) => say!("   error: {e}"),
         },
         ("timings", _) => {
             for t in sandbox.timings() {
-                println!("{}", t.to_json());
+                say!("{}", t.to_json());
             }
         }
-        _ => println!("   unknown command; type `help`"),
+        _ => say!("   unknown command; type `help`"),
     }
     false
 }
