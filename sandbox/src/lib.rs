@@ -28,7 +28,9 @@ pub mod device;
 pub mod http;
 pub mod net;
 pub mod relay;
-pub mod store;
+/// Crash-safe files (the App Group container and Keychain of a real phone): shared with
+/// `clave-host`.
+pub use clave_host::store;
 pub mod timing;
 
 use std::fmt;
