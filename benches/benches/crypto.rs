@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use nostr::JsonUtil as _;
 use nostr::secp256k1::{Message, SECP256K1, XOnlyPublicKey, schnorr};
 use rand::SeedableRng as _;
-use signer_core::keys::{PublicKey, SecretKey};
+use signer_core::keys::{Context, PublicKey, SecretKey};
 use signer_core::{event, nip44};
 
 const SK_A: [u8; 32] = [0x11; 32];
@@ -26,8 +26,19 @@ fn bench_sign_verify(c: &mut Criterion) {
     let peer_msg = Message::from_digest(MSG);
 
     let mut g = c.benchmark_group("schnorr_sign");
+    // Context-free: blinds a context of its own for each signature (libsecp256k1 backend).
     g.bench_function("ours", |b| {
         b.iter(|| ours_sk.sign_schnorr(black_box(&MSG), &AUX).unwrap())
+    });
+    // In a context blinded once (what each signature of a NIP-46 request costs).
+    Context::with(&[0x44; 32], |cx| {
+        g.bench_function("ours_in_context", |b| {
+            b.iter(|| {
+                ours_sk
+                    .sign_schnorr_with(cx, black_box(&MSG), &AUX)
+                    .unwrap()
+            })
+        });
     });
     g.bench_function("nostr", |b| {
         b.iter(|| SECP256K1.sign_schnorr_with_aux_rand(black_box(&peer_msg), &peer_kp, &AUX))
