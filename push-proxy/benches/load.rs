@@ -241,7 +241,7 @@ async fn throughput(n_events: usize) -> f64 {
     let rate = prod.count() as f64 / elapsed.as_secs_f64();
     let per = |a: f64, b: f64| (b - a) * 1e6 / n_events as f64;
     println!(
-        "cpu per push: proxy {:.0} us, APNs stand-in {:.0} us, relay {:.0} us (load average before: {})",
+        "cpu per push: proxy {:.0} us, APNs stand-in {:.0} us, relay {:.0} us (load average at the end: {})",
         per(cpu0.2, cpu1.2),
         per(cpu0.0, cpu1.0),
         per(cpu0.1, cpu1.1),
@@ -258,6 +258,22 @@ async fn throughput(n_events: usize) -> f64 {
         if ok { "all" } else { "TIMEOUT" },
         rate,
         prod.errors().len()
+    );
+    // Answers still on their way when the last request arrived: wait for them (bounded).
+    let _ = proxy
+        .wait_metric("clave_proxy_pushes_in_flight", |v| v == 0)
+        .await;
+    let mut errors = prod.errors();
+    errors.sort();
+    errors.dedup();
+    println!(
+        "throughput: proxy counters: {} delivered, {} failed, {} retried, {} timeouts, {} APNs connections; stand-in rejections: {:?}",
+        proxy.metric("clave_proxy_apns_sent_ok").await,
+        proxy.metric("clave_proxy_apns_failed").await,
+        proxy.metric("clave_proxy_apns_retried").await,
+        proxy.metric("clave_proxy_apns_timeouts").await,
+        proxy.metric("clave_proxy_apns_connects").await,
+        &errors[..errors.len().min(3)],
     );
     proxy.stop().await;
     rate

@@ -172,6 +172,11 @@ struct Conn {
     sender: h2::client::SendRequest<Bytes>,
     dead: Arc<AtomicBool>,
     inflight: AtomicUsize,
+    /// Streams this connection should carry at once: our spreading threshold, or fewer when
+    /// the server's `SETTINGS_MAX_CONCURRENT_STREAMS` says so. APNs changes that limit at run
+    /// time, so it is re-read after every answer; a copy here lets `pick` decide from atomics
+    /// alone instead of taking h2's connection lock under the pool lock.
+    room: AtomicUsize,
 }
 
 impl Conn {
@@ -179,13 +184,15 @@ impl Conn {
         !self.dead.load(Ordering::Acquire)
     }
 
-    /// Streams this connection should carry at once: our spreading threshold, or fewer when
-    /// the server's `SETTINGS_MAX_CONCURRENT_STREAMS` says so (APNs lowers and raises it at
-    /// run time, so it is read live).
     fn room(&self) -> usize {
-        STREAMS_PER_CONNECTION
+        self.room.load(Ordering::Relaxed)
+    }
+
+    fn refresh_room(&self) {
+        let room = STREAMS_PER_CONNECTION
             .min(self.sender.current_max_send_streams())
-            .max(1)
+            .max(1);
+        self.room.store(room, Ordering::Relaxed);
     }
 }
 
@@ -216,8 +223,12 @@ pub struct Notification {
 impl Notification {
     /// A notification; `None` when the collapse id is not a valid header value.
     pub fn new(collapse_id: &str, payload: Bytes) -> Option<Self> {
+        let mut collapse_id = HeaderValue::from_str(collapse_id).ok()?;
+        // Not secret, but new for (almost) every event: "sensitive" makes h2 send it as a
+        // never-indexed literal instead of churning both ends' HPACK tables with it.
+        collapse_id.set_sensitive(true);
         Some(Self {
-            collapse_id: HeaderValue::from_str(collapse_id).ok()?,
+            collapse_id,
             payload,
         })
     }
@@ -390,6 +401,7 @@ impl ApnsClient {
             return Err(AttemptError::Transport("server did not offer h2".into()));
         }
         let (sender, connection) = h2::client::Builder::new()
+            .enable_push(false)
             // Responses are tiny; requests are bounded by the peer's windows, not ours.
             .initial_window_size(RECV_WINDOW)
             .initial_connection_window_size(RECV_WINDOW)
@@ -422,11 +434,14 @@ impl ApnsClient {
             max_streams = sender.current_max_send_streams(),
             "APNs connection open"
         );
-        Ok(Conn {
+        let conn = Conn {
             sender,
             dead,
             inflight: AtomicUsize::new(0),
-        })
+            room: AtomicUsize::new(1),
+        };
+        conn.refresh_room();
+        Ok(conn)
     }
 
     async fn attempt(
@@ -469,6 +484,7 @@ impl ApnsClient {
             let (response, mut body) = sender.send_request(req, false)?;
             body.send_data(n.payload.clone(), true)?;
             let resp = response.await?;
+            guard.0.refresh_room();
             let status = resp.status();
             let mut recv = resp.into_body();
             let mut out = Vec::new();

@@ -53,7 +53,10 @@ struct Claims<'a> {
 pub struct SignedToken {
     /// `bearer <jwt>` header value.
     pub bearer: Arc<str>,
-    /// The same as an `authorization` header value (marked sensitive: never logged by h2).
+    /// The same as an `authorization` header value, built once per token. Not marked
+    /// sensitive on purpose: h2 sends sensitive values as never-indexed literals, which would
+    /// put the whole JWT on the wire (Huffman-coded again) in every request instead of one
+    /// HPACK index.
     pub header: hyper::header::HeaderValue,
     /// Generation, increases with each refresh.
     pub generation: u64,
@@ -153,9 +156,8 @@ fn sign(
     let jwt =
         jsonwebtoken::encode(&header, &claims, key).map_err(|e| JwtError::Sign(e.to_string()))?;
     let bearer = format!("bearer {jwt}");
-    let mut value =
+    let value =
         hyper::header::HeaderValue::from_str(&bearer).map_err(|e| JwtError::Sign(e.to_string()))?;
-    value.set_sensitive(true);
     Ok(SignedToken {
         header: value,
         bearer: bearer.into(),
