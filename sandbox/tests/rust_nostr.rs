@@ -7,9 +7,13 @@ mod common;
 use std::time::Duration;
 
 use clave_sandbox::{FetchSource, Sandbox, TrustLevel};
+use clave_testkit::{
+    Replies, TRICKY, assert_ping, assert_rejected, assert_signed, assert_signs_and_encrypts, pair,
+    sign_now, spawn_sign,
+};
 use common::{
-    Replies, STEP, TRICKY, TempDir, assert_apns_clean, client_for, config, enc, http, next_pending,
-    raw_request, start,
+    STEP, TempDir, assert_apns_clean, client_for, config, enc, http, next_pending, raw_request,
+    start,
 };
 use nostr_connect::prelude::*;
 use tokio::time::timeout;
@@ -24,74 +28,14 @@ async fn bunker_pairs_signs_encrypts_large_event_and_relay_restart() {
     let client = client_for(&uri, &client_keys);
 
     // Pairing (connect with the secret) happens on the first call.
-    let pk = timeout(STEP, client.get_public_key())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(pk, user);
+    pair(&client, user, STEP).await;
     let clients = sandbox.clients().unwrap();
     assert_eq!(clients.len(), 1);
     assert_eq!(clients[0].pubkey, client_keys.public_key().to_hex());
     assert_eq!(clients[0].trust, "medium");
 
-    // sign_event: unicode, newlines, quotes and escapes in content and tags, kept verbatim.
-    let tags = vec![
-        Tag::parse(["t", "ünïcode \"tag\"\nwith newline"]).unwrap(),
-        Tag::parse(["client", "clave test ✓", "\\"]).unwrap(),
-    ];
-    let unsigned = EventBuilder::text_note(TRICKY)
-        .tags(tags.clone())
-        .build(user);
-    let created_at = unsigned.created_at;
-    let signed = timeout(STEP, client.sign_event(unsigned))
-        .await
-        .unwrap()
-        .unwrap();
-    signed.verify().unwrap();
-    assert_eq!(signed.pubkey, user);
-    assert_eq!(signed.kind, Kind::TextNote);
-    assert_eq!(signed.content, TRICKY);
-    assert_eq!(signed.tags.to_vec(), tags);
-    assert_eq!(signed.created_at, created_at);
-
-    // NIP-44 both ways, checked with rust-nostr's own implementation.
-    let peer = Keys::generate();
-    let ct = timeout(STEP, client.nip44_encrypt(&peer.public_key(), TRICKY))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        nip44::decrypt(peer.secret_key(), &user, &ct).unwrap(),
-        TRICKY
-    );
-    let ct = nip44::encrypt(
-        peer.secret_key(),
-        &user,
-        "to the user ✓",
-        nip44::Version::V2,
-    )
-    .unwrap();
-    let pt = timeout(STEP, client.nip44_decrypt(&peer.public_key(), &ct))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(pt, "to the user ✓");
-
-    // NIP-04 both ways.
-    let ct = timeout(STEP, client.nip04_encrypt(&peer.public_key(), TRICKY))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        nip04::decrypt(peer.secret_key(), &user, &ct).unwrap(),
-        TRICKY
-    );
-    let ct = nip04::encrypt(peer.secret_key(), &user, "legacy ✓").unwrap();
-    let pt = timeout(STEP, client.nip04_decrypt(&peer.public_key(), &ct))
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(pt, "legacy ✓");
+    // sign_event (tricky content and tags kept verbatim), NIP-44 and NIP-04 both ways.
+    assert_signs_and_encrypts(&client, user, STEP).await;
 
     // Small requests travel embedded in the push.
     let counts = sandbox.fetch_counts();
@@ -103,11 +47,7 @@ async fn bunker_pairs_signs_encrypts_large_event_and_relay_restart() {
     let big = format!("{TRICKY} {}", "large ✓ ".repeat(700));
     assert!(big.len() > 5000);
     let unsigned = EventBuilder::text_note(&big).build(user);
-    let signed = timeout(STEP, client.sign_event(unsigned))
-        .await
-        .unwrap()
-        .unwrap();
-    signed.verify().unwrap();
+    let signed = sign_now(&client, unsigned, STEP).await;
     assert_eq!(signed.content, big);
     let after = sandbox.fetch_counts();
     assert_eq!(after.proxy, counts.proxy + 1, "{after:?}");
@@ -130,11 +70,7 @@ async fn bunker_pairs_signs_encrypts_large_event_and_relay_restart() {
     // ping (nostr-connect 0.44 has no public ping): rust-nostr's own `ping` message from the
     // paired client key.
     let url = sandbox.relay_url().to_owned();
-    let reply = raw_request(&url, &client_keys, user, NostrConnectRequest::Ping).await;
-    assert_eq!(
-        reply,
-        NostrConnectResponse::with_result(ResponseResult::Pong)
-    );
+    assert_ping(&url, &client_keys, user, STEP).await;
 
     // The relay dies and comes back on the same port: the proxy resubscribes and requests
     // reach the device again (restart_relay returns after a probe got through).
@@ -142,11 +78,7 @@ async fn bunker_pairs_signs_encrypts_large_event_and_relay_restart() {
         .await
         .unwrap()
         .unwrap();
-    let reply = raw_request(&url, &client_keys, user, NostrConnectRequest::Ping).await;
-    assert_eq!(
-        reply,
-        NostrConnectResponse::with_result(ResponseResult::Pong)
-    );
+    assert_ping(&url, &client_keys, user, STEP).await;
     let unsigned = EventBuilder::text_note("after the restart ✓").build(user);
     let reply = raw_request(
         &url,
@@ -171,10 +103,7 @@ async fn medium_client_protected_kind_waits_for_approval() {
     let user = PublicKey::from_hex(sandbox.user_pubkey()).unwrap();
     let client_keys = Keys::generate();
     let client = client_for(&sandbox.bunker_uri().unwrap(), &client_keys);
-    timeout(STEP, client.get_public_key())
-        .await
-        .unwrap()
-        .unwrap();
+    pair(&client, user, STEP).await;
     let client_hex = client_keys.public_key().to_hex();
     sandbox
         .set_client_trust(&client_hex, TrustLevel::Medium)
@@ -182,10 +111,7 @@ async fn medium_client_protected_kind_waits_for_approval() {
 
     // kind 0 is protected: Medium asks; approved over the device's HTTP API → signature.
     let metadata = EventBuilder::metadata(&Metadata::new().name("clave ✓")).build(user);
-    let sign = tokio::spawn({
-        let client = client.clone();
-        async move { client.sign_event(metadata).await }
-    });
+    let sign = spawn_sign(&client, metadata);
     let held = next_pending(&sandbox).await;
     assert_eq!(held.kind, Some(0));
     assert_eq!(held.method, "sign_event");
@@ -196,8 +122,7 @@ async fn medium_client_protected_kind_waits_for_approval() {
     let (status, body) = http("POST", &format!("{device}/approve/{}", held.short), "").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["decision"], "approved");
-    let signed = timeout(STEP, sign).await.unwrap().unwrap().unwrap();
-    signed.verify().unwrap();
+    let signed = assert_signed(sign, STEP).await;
     assert_eq!(signed.kind, Kind::Metadata);
     assert!(sandbox.pending().unwrap().is_empty());
 
@@ -208,33 +133,22 @@ async fn medium_client_protected_kind_waits_for_approval() {
 
     // Deny → "user rejected".
     let metadata = EventBuilder::metadata(&Metadata::new().name("nope")).build(user);
-    let sign = tokio::spawn({
-        let client = client.clone();
-        async move { client.sign_event(metadata).await }
-    });
+    let sign = spawn_sign(&client, metadata);
     let held = next_pending(&sandbox).await;
     let (status, body) = http("GET", &format!("{device}/pending"), "").await;
     assert_eq!(status, 200);
     assert_eq!(body["pending"][0]["id"], held.id.as_str());
     sandbox.deny(&held.id).await.unwrap();
-    let err = timeout(STEP, sign).await.unwrap().unwrap().unwrap_err();
-    assert!(err.to_string().contains("user rejected"), "{err}");
+    assert_rejected(sign, STEP).await;
 
     // A kind Medium allows is automatic; at Full trust kind 0 is too.
     let note = EventBuilder::text_note("auto").build(user);
-    timeout(STEP, client.sign_event(note))
-        .await
-        .unwrap()
-        .unwrap();
+    sign_now(&client, note, STEP).await;
     sandbox
         .set_client_trust(&client_hex, TrustLevel::Full)
         .unwrap();
     let metadata = EventBuilder::metadata(&Metadata::new().name("full")).build(user);
-    let signed = timeout(STEP, client.sign_event(metadata))
-        .await
-        .unwrap()
-        .unwrap();
-    signed.verify().unwrap();
+    sign_now(&client, metadata, STEP).await;
     assert!(sandbox.pending().unwrap().is_empty());
 
     // Malformed API input gets JSON errors.
@@ -272,7 +186,7 @@ async fn nostrconnect_pairing_approved_on_device() {
         app.public_key().to_hex(),
         enc(&url)
     );
-    let mut replies = Replies::listen(&url, &app).await;
+    let mut replies = Replies::listen(&url, &app, STEP).await;
     let (status, body) = http(
         "POST",
         &format!("{}/nostrconnect", sandbox.device_url()),
@@ -318,13 +232,7 @@ async fn state_persists_across_sandbox_restart() {
     let uri = first.bunker_uri().unwrap();
     let client_keys = Keys::generate();
     let client = client_for(&uri, &client_keys);
-    assert_eq!(
-        timeout(STEP, client.get_public_key())
-            .await
-            .unwrap()
-            .unwrap(),
-        user
-    );
+    pair(&client, user, STEP).await;
     client.shutdown().await;
     first.shutdown().await;
 
@@ -344,11 +252,7 @@ async fn state_persists_across_sandbox_restart() {
     assert_ne!(second.bunker_uri().unwrap(), uri);
     let client = client_for(&uri, &client_keys);
     let note = EventBuilder::text_note("still paired ✓").build(user);
-    let signed = timeout(STEP, client.sign_event(note))
-        .await
-        .unwrap()
-        .unwrap();
-    signed.verify().unwrap();
+    let signed = sign_now(&client, note, STEP).await;
     assert_eq!(signed.pubkey, user);
     client.shutdown().await;
     assert_apns_clean(&second);

@@ -1,43 +1,16 @@
 //! Shared test scaffolding: a real relay on 127.0.0.1, a host with a fresh key and state dir.
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 
 use clave_host::{Device, Host, HostConfig, HostEvent, MemoryKeystore, OsEntropy, PendingInfo};
+pub use clave_testkit::TempDir;
 use nostr_relay_builder::prelude::*;
 use signer_core::keys::PublicKey as CorePublicKey;
 use signer_core::nip46::perms::TrustLevel;
 
 /// Every wait in a test is bounded by this.
 pub const STEP: Duration = Duration::from_secs(15);
-
-/// A temporary directory removed on drop.
-pub struct TempDir(pub PathBuf);
-
-impl TempDir {
-    pub fn new(tag: &str) -> Self {
-        static N: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .subsec_nanos();
-        let p = std::env::temp_dir().join(format!(
-            "clave-host-{tag}-{}-{nanos}-{}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        std::fs::create_dir_all(&p).unwrap();
-        Self(p)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 /// A real relay (nostr-relay-builder's `LocalRelay`) on 127.0.0.1:<free port>.
 pub async fn start_relay() -> (LocalRelay, String) {
@@ -108,11 +81,5 @@ pub async fn next_held(events: &mut tokio::sync::broadcast::Receiver<HostEvent>)
 }
 
 pub fn init_tracing() {
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "clave_host=info".into()),
-        )
-        .with_test_writer()
-        .try_init();
+    clave_testkit::init_tracing("clave_host=info");
 }
