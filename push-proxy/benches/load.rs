@@ -267,12 +267,13 @@ async fn throughput(n_events: usize) -> f64 {
     errors.sort();
     errors.dedup();
     println!(
-        "throughput: proxy counters: {} delivered, {} failed, {} retried, {} timeouts, {} APNs connections; stand-in rejections: {:?}",
+        "throughput: proxy counters: {} delivered, {} failed, {} retried, {} timeouts, {} APNs connections; stand-in: {} streams reset mid-body, rejections: {:?}",
         proxy.metric("clave_proxy_apns_sent_ok").await,
         proxy.metric("clave_proxy_apns_failed").await,
         proxy.metric("clave_proxy_apns_retried").await,
         proxy.metric("clave_proxy_apns_timeouts").await,
         proxy.metric("clave_proxy_apns_connects").await,
+        prod.cancelled(),
         &errors[..errors.len().min(3)],
     );
     proxy.stop().await;

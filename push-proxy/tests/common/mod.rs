@@ -133,6 +133,7 @@ struct ApnsState {
     script: VecDeque<Reply>,
     received: Vec<Received>,
     errors: Vec<String>,
+    cancelled: usize,
 }
 
 /// A TLS HTTP/2 server on 127.0.0.1 that behaves like APNs.
@@ -261,11 +262,17 @@ impl ApnsStandIn {
             r
         };
         let (parts, body) = req.into_parts();
-        let body = body
-            .collect()
-            .await
-            .map(|c| c.to_bytes())
-            .unwrap_or_default();
+        let body = match body.collect().await {
+            Ok(c) => c.to_bytes(),
+            Err(_) => {
+                // The client reset the stream before its body was complete (a timed-out
+                // attempt): nobody will read an answer, and it is not a malformed request.
+                st.lock().unwrap().cancelled += 1;
+                let mut r = Response::new(Full::new(Bytes::new()));
+                *r.status_mut() = StatusCode::BAD_REQUEST;
+                return r;
+            }
+        };
         let h = |name: &str| {
             parts
                 .headers
@@ -397,6 +404,11 @@ impl ApnsStandIn {
 
     pub fn count(&self) -> usize {
         self.state.lock().unwrap().received.len()
+    }
+
+    /// Requests whose stream the client reset before the body was complete.
+    pub fn cancelled(&self) -> usize {
+        self.state.lock().unwrap().cancelled
     }
 
     /// Requests the stand-in rejected as malformed (must stay empty).
