@@ -9,8 +9,10 @@
 //! Legs (one machine, one wall clock):
 //! - **client → relay**: from `sign_event` being called to an observer subscribed on the relay
 //!   seeing the request (includes the client's NIP-44 encrypt and signing);
-//! - **proxy + push**: from the observer seeing the request to the APNs stand-in receiving the
-//!   push (the proxy's relay read, verify, routing, payload, HTTP/2 + TLS to the stand-in);
+//! - **proxy**: from the observer seeing the request to the APNs stand-in receiving the push's
+//!   headers (the proxy's relay read, verify, routing, payload, HTTP/2 + TLS write);
+//! - **push**: the stand-in reading and checking the push and handing it to the device (what
+//!   Apple's delivery and the NSE's launch are on a phone);
 //! - **device fetch / sign / write / publish**: from the device's timing record (fetch, the
 //!   nse-ffi call, the atomic state write, then the relay's OK for the reply);
 //! - **reply**: from the device's state write to the client holding the signed event (publish,
@@ -111,7 +113,7 @@ async fn main() {
         client.sign_event(ev).await.expect("warm-up signed");
     }
 
-    let mut rows: Vec<[f64; 8]> = Vec::with_capacity(n);
+    let mut rows: Vec<[f64; 9]> = Vec::with_capacity(n);
     let mut sources: HashMap<&'static str, usize> = HashMap::new();
     for i in 0..n {
         let before = sandbox.timings().len();
@@ -164,7 +166,8 @@ async fn main() {
             since(done, sent),
             since(observed, sent),
             since(pushed, observed),
-            ms(fetched),
+            ms(record.started_after),
+            ms(fetched.saturating_sub(record.started_after)),
             ms(signed_at.saturating_sub(fetched)),
             ms(handled.saturating_sub(signed_at)),
             ms(published.saturating_sub(handled)),
@@ -186,7 +189,8 @@ async fn main() {
     let names = [
         "**end to end** (client call → signed event in hand)",
         "client → relay (client encrypt + sign, relay fan-out)",
-        "proxy + push (relay frame → APNs stand-in has the push)",
+        "proxy (relay frame → APNs request at the stand-in)",
+        "push (stand-in checks JWT, headers, payload; hands it to the device)",
         "device: fetch the event",
         "device: nse-ffi handle_request (state decode, verify, decrypt, sign, encrypt, state encode)",
         "device: state file write (temp file, fsync, rename, fsync dir)",

@@ -486,6 +486,7 @@ impl Device {
         let mut t = RequestTiming {
             event_id: push.collapse_id.clone(),
             push_received_at: push.received_at,
+            started_after: push.received.elapsed(),
             source: None,
             fetch_failures: 0,
             fetched_after: None,

@@ -32,8 +32,8 @@ impl FetchSource {
 }
 
 /// One push, from the stand-in's receipt to the reply's OK. The `*_after` durations are
-/// cumulative since `push_received_at` (monotonic clock), so `fetched_after` is the fetch
-/// time, `signed_after - fetched_after` the nse-ffi signer call, `handled_after -
+/// cumulative since `push_received_at` (monotonic clock), so `started_after` is the push's
+/// hand-over to the device, `fetched_after - started_after` the fetch time, `signed_after - fetched_after` the nse-ffi signer call, `handled_after -
 /// signed_after` the state write, and
 /// `published_after - handled_after` the publish.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +43,9 @@ pub struct RequestTiming {
     /// When the APNs stand-in received the push (wall clock: compare with the client's send
     /// time for the client → relay → proxy → APNs leg).
     pub push_received_at: SystemTime,
+    /// The device started on it (the stand-in checked the push and handed it over: the part
+    /// that APNs delivery and the NSE's launch play on a phone).
+    pub started_after: Duration,
     /// Where the event came from (after fallbacks), if it was fetched.
     pub source: Option<FetchSource>,
     /// Fetch attempts that failed before `source` succeeded (e.g. proxy → relay fallback).
@@ -69,6 +72,7 @@ impl RequestTiming {
                 .push_received_at
                 .duration_since(UNIX_EPOCH)
                 .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX)),
+            "started_ms": ms(Some(self.started_after)),
             "source": self.source.map(FetchSource::as_str),
             "fetch_failures": self.fetch_failures,
             "fetched_ms": ms(self.fetched_after),
