@@ -19,6 +19,11 @@
 //! own: blinded from a hash of the secret key and the call's inputs for key pairs and
 //! signatures, unblinded for verification (no secret is involved). Nothing is global, nothing
 //! is locked, so threads never contend. With k256 a context is empty and costs nothing.
+//!
+//! [`SecretKey::from_bytes`] computes the public key at once, in a context of its own;
+//! [`SecretKey::from_bytes_deferred`] only range-checks, leaving the public key to the first
+//! operation that has a context (the NIP-46 signer completes a key handed over by a
+//! [`KeySource`](crate::nip46::KeySource) in the request's context, saving a blinding).
 
 use core::cell::Cell;
 use core::fmt;
