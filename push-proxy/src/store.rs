@@ -146,7 +146,7 @@ impl RedbStore {
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         let db = Database::builder()
             // Reads happen once at startup; keep the page cache small.
-            .set_cache_size(16 * 1024 * 1024)
+            .set_cache_size(4 * 1024 * 1024)
             .create(path)
             .map_err(StoreError::from)?;
         let txn = db.begin_write().map_err(StoreError::from)?;
