@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use clave_host::{Device, EntropySource, Host, HostConfig, MemoryKeystore, OsEntropy};
-use common::{STEP, TempDir, next_held, start_relay, start_relay_on};
+use clave_testkit::RelayProcess;
+use common::{STEP, TempDir, next_held, start_relay};
 use nostr_connect::prelude::*;
 use signer_core::nip46::perms::TrustLevel;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -38,57 +39,6 @@ async fn start(device: Device, relay: &str) -> Host {
     let host = Host::start(device, cfg).await.unwrap();
     assert!(host.wait_connected(STEP).await);
     host
-}
-
-/// A relay on its own thread and runtime, like a separate process: `kill` drops the runtime,
-/// which ends every session task and closes every socket at once (a `LocalRelay::shutdown`
-/// alone stops accepting but may leave live sessions answering pings).
-struct RelayProcess {
-    stop: Option<std::sync::mpsc::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
-}
-
-impl RelayProcess {
-    fn start(port: u16) -> (Self, String) {
-        let (url_tx, url_rx) = std::sync::mpsc::channel();
-        let (stop_tx, stop_rx) = std::sync::mpsc::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let rt = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .unwrap();
-            let (relay, url) = rt.block_on(start_relay_on(Some(port)));
-            url_tx.send(url).unwrap();
-            // Bounded: the test kills the relay within its own time limit or drops the sender.
-            let _ = stop_rx.recv_timeout(Duration::from_secs(120));
-            drop(relay);
-            rt.shutdown_timeout(Duration::from_secs(2));
-        });
-        let url = url_rx.recv_timeout(STEP).expect("relay thread started");
-        (
-            Self {
-                stop: Some(stop_tx),
-                thread: Some(thread),
-            },
-            url,
-        )
-    }
-
-    fn kill(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            thread.join().expect("relay thread exits");
-        }
-    }
-}
-
-impl Drop for RelayProcess {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }
 
 fn client(uri: &str) -> NostrConnect {

@@ -7,6 +7,7 @@ mod common;
 
 use std::time::Duration;
 
+use clave_testkit::RelayProcess;
 use common::*;
 use nostr::prelude::*;
 

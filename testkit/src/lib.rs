@@ -1,5 +1,5 @@
-//! Test scaffolding shared by `clave-host`'s and `clave-sandbox`'s integration tests: a
-//! temporary directory, tracing setup, the rust-nostr NIP-46 client scenarios (run against any
+//! Test scaffolding shared by `clave-host`'s, `clave-sandbox`'s and `push-proxy`'s integration
+//! tests: a temporary directory, a real relay (killable on its own runtime), tracing setup, the rust-nostr NIP-46 client scenarios (run against any
 //! signer reachable through a `nostr_connect::NostrConnect` client), raw rust-nostr NIP-46
 //! requests, and the nostr-tools Node harness (`host/tests/js/harness.mjs`).
 //!
@@ -7,12 +7,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
+mod relay;
 mod rust_nostr;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 pub use harness::{Harness, assert_every_method};
+pub use relay::{LocalRelay, RelayProcess, start_relay};
 pub use rust_nostr::{
     Replies, assert_ping, assert_rejected, assert_signed, assert_signs_and_encrypts, client_for,
     pair, raw_request, sign_now, spawn_sign,

@@ -4,8 +4,8 @@
 use std::time::Duration;
 
 use clave_host::{Device, Host, HostConfig, HostEvent, MemoryKeystore, OsEntropy, PendingInfo};
+pub use clave_testkit::LocalRelay;
 pub use clave_testkit::TempDir;
-use nostr_relay_builder::prelude::*;
 use signer_core::keys::PublicKey as CorePublicKey;
 use signer_core::nip46::perms::TrustLevel;
 
@@ -14,24 +14,7 @@ pub const STEP: Duration = Duration::from_secs(15);
 
 /// A real relay (nostr-relay-builder's `LocalRelay`) on 127.0.0.1:<free port>.
 pub async fn start_relay() -> (LocalRelay, String) {
-    start_relay_on(None).await
-}
-
-/// A real relay on 127.0.0.1:`port` (a free one when `None`).
-pub async fn start_relay_on(port: Option<u16>) -> (LocalRelay, String) {
-    let mut builder = RelayBuilder::default()
-        .addr("127.0.0.1".parse().unwrap())
-        .rate_limit(RateLimit {
-            max_reqs: 500,
-            notes_per_minute: 100_000,
-        });
-    if let Some(p) = port {
-        builder = builder.port(p);
-    }
-    let relay = LocalRelay::new(builder);
-    relay.run().await.unwrap();
-    let url = relay.url().await.to_string();
-    (relay, url.trim_end_matches('/').to_owned())
+    clave_testkit::start_relay(None).await
 }
 
 pub struct TestHost {
