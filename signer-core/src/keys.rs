@@ -20,6 +20,12 @@
 //! signatures, unblinded for verification (no secret is involved). Nothing is global, nothing
 //! is locked, so threads never contend. With k256 a context is empty and costs nothing.
 //!
+//! Randomizing costs about as much as a signature (a base-point multiplication plus hashing).
+//! A signer that lives on — a host loop, a microcontroller's main loop — can keep one
+//! [`KeptContext`] in memory it owns and pay that once, as libsecp256k1 recommends (and as
+//! rust-nostr's global context does once per process), re-creating it with fresh entropy
+//! whenever it likes. The iOS NSE, a fresh process per push, blinds once per push either way.
+//!
 //! [`SecretKey::from_bytes`] computes the public key at once, in a context of its own;
 //! [`SecretKey::from_bytes_deferred`] only range-checks, leaving the public key to the first
 //! operation that has a context (the NIP-46 signer completes a key handed over by a
@@ -69,6 +75,74 @@ impl Context<'_> {
                 _not_sync: PhantomData,
             })
         })
+    }
+}
+
+/// Memory for a [`KeptContext`], owned by the caller (a few hundred bytes with libsecp256k1,
+/// nothing with k256).
+pub struct ContextMemory(backend::Memory);
+
+impl ContextMemory {
+    /// Fresh memory.
+    pub const fn new() -> Self {
+        Self(backend::memory())
+    }
+}
+
+impl Default for ContextMemory {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for ContextMemory {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ContextMemory(..)")
+    }
+}
+
+/// A context randomized once and kept for many batches (see the [module docs](self)):
+/// [`get`](Self::get) lends it out as a [`Context`].
+///
+/// ```
+/// use signer_core::keys::{ContextMemory, KeptContext, SecretKey};
+///
+/// let sk = SecretKey::from_bytes(&[1u8; 32])?;
+/// let mut mem = ContextMemory::new();
+/// let kept = KeptContext::new(&mut mem, &[9u8; 32]); // fresh random bytes in real use
+/// for msg in [[7u8; 32], [8u8; 32]] {
+///     let sig = sk.sign_schnorr_with(&kept.get(), &msg, &[0u8; 32])?;
+///     sk.public_key().verify_schnorr(&msg, &sig)?;
+/// }
+/// # Ok::<(), signer_core::Error>(())
+/// ```
+pub struct KeptContext<'m> {
+    inner: backend::Ctx<'m>,
+    /// Not `Sync`: one context serves one thread.
+    _not_sync: PhantomData<Cell<()>>,
+}
+
+impl<'m> KeptContext<'m> {
+    /// Build a context in `mem`, blinded from `seed` (32 fresh random bytes).
+    pub fn new(mem: &'m mut ContextMemory, seed: &[u8; 32]) -> Self {
+        Self {
+            inner: backend::new_ctx(&mut mem.0, Some(seed)),
+            _not_sync: PhantomData,
+        }
+    }
+
+    /// The context, for the `*_with` methods and the NIP-46 `*_in` calls.
+    pub fn get(&self) -> Context<'_> {
+        Context {
+            inner: &self.inner,
+            _not_sync: PhantomData,
+        }
+    }
+}
+
+impl fmt::Debug for KeptContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("KeptContext(..)")
     }
 }
 

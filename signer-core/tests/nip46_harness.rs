@@ -8,7 +8,7 @@
 use nostr::nips::{nip04, nip44};
 use nostr::{EventBuilder, JsonUtil, Keys, Kind, Tag, Timestamp};
 use serde_json::{Value, json};
-use signer_core::keys::{PublicKey, SecretKey};
+use signer_core::keys::{KeptContext, PublicKey, SecretKey};
 use signer_core::nip46::perms::TrustLevel;
 use signer_core::nip46::signer::{
     self, Approval, Buffers, Entropy, IgnoreReason, KeySource, OUT_LEN, Outcome, PendingApproval,
@@ -139,6 +139,10 @@ pub fn own(outcome: Outcome<'_>) -> Got {
 }
 
 /// The signer side: state, keychain, buffers, virtual clock, deterministic entropy.
+///
+/// Every call alternates between the per-call entry points (a context blinded per call, as the
+/// NSE uses them) and the `*_in` ones with one context kept for the signer's life, and checks
+/// afterwards that the core left all of `scratch` zeroed.
 pub struct Signer {
     pub now: u64,
     pub state: Box<State>,
@@ -146,6 +150,8 @@ pub struct Signer {
     pub scratch: Vec<u8>,
     pub out: Vec<u8>,
     pub counter: u64,
+    /// The context kept for the signer's life (used by every other call).
+    pub kept: KeptContext<'static>,
 }
 
 impl Signer {
@@ -157,6 +163,18 @@ impl Signer {
             scratch: vec![0u8; SCRATCH_LEN],
             out: vec![0u8; OUT_LEN],
             counter: 0,
+            // Leaked: a few hundred bytes per test signer, so that the context can live in it.
+            kept: KeptContext::new(Box::leak(Box::default()), &[0x42; 32]),
+        }
+    }
+
+    /// The core zeroes everything it wrote into `scratch` before returning.
+    fn assert_wiped(&self) {
+        if let Some(i) = self.scratch.iter().position(|&b| b != 0) {
+            panic!(
+                "scratch not wiped: byte {i} of {} is nonzero",
+                self.scratch.len()
+            );
         }
     }
 
@@ -219,19 +237,28 @@ impl Signer {
 
     pub fn handle(&mut self, event_json: &str) -> Got {
         let entropy = self.entropy();
-        let outcome = signer::handle_request(
-            self.now,
-            event_json.as_bytes(),
-            &self.keychain,
-            &entropy,
-            &mut self.state,
-            Buffers {
-                scratch: &mut self.scratch,
-                out: &mut self.out,
-            },
-        )
-        .expect("handle_request");
-        own(outcome)
+        let bufs = Buffers {
+            scratch: &mut self.scratch,
+            out: &mut self.out,
+        };
+        let (now, json) = (self.now, event_json.as_bytes());
+        let outcome = match self.counter.is_multiple_of(2).then(|| self.kept.get()) {
+            Some(cx) => signer::handle_request_in(
+                &cx,
+                now,
+                json,
+                &self.keychain,
+                &entropy,
+                &mut self.state,
+                bufs,
+            ),
+            None => {
+                signer::handle_request(now, json, &self.keychain, &entropy, &mut self.state, bufs)
+            }
+        };
+        let got = own(outcome.expect("handle_request"));
+        self.assert_wiped();
+        got
     }
 
     pub fn decide(&mut self, id: &[u8; 32], approval: Approval, event_json: &str) -> Got {
@@ -245,36 +272,56 @@ impl Signer {
         event_json: &str,
     ) -> Result<Got, signer_core::Error> {
         let entropy = self.entropy();
-        signer::decide(
-            self.now,
-            id,
-            approval,
-            event_json.as_bytes(),
-            &self.keychain,
-            &entropy,
-            &mut self.state,
-            Buffers {
-                scratch: &mut self.scratch,
-                out: &mut self.out,
-            },
-        )
-        .map(own)
+        let bufs = Buffers {
+            scratch: &mut self.scratch,
+            out: &mut self.out,
+        };
+        let (now, json) = (self.now, event_json.as_bytes());
+        let got = match self.counter.is_multiple_of(2).then(|| self.kept.get()) {
+            Some(cx) => signer::decide_in(
+                &cx,
+                now,
+                id,
+                approval,
+                json,
+                &self.keychain,
+                &entropy,
+                &mut self.state,
+                bufs,
+            ),
+            None => signer::decide(
+                now,
+                id,
+                approval,
+                json,
+                &self.keychain,
+                &entropy,
+                &mut self.state,
+                bufs,
+            ),
+        }
+        .map(own);
+        self.assert_wiped();
+        got
     }
 
     pub fn expire(&mut self) -> Option<Got> {
         let entropy = self.entropy();
-        signer::expire(
-            self.now,
-            &self.keychain,
-            &entropy,
-            &mut self.state,
-            Buffers {
-                scratch: &mut self.scratch,
-                out: &mut self.out,
-            },
-        )
+        let bufs = Buffers {
+            scratch: &mut self.scratch,
+            out: &mut self.out,
+        };
+        let now = self.now;
+        let got = match self.counter.is_multiple_of(2).then(|| self.kept.get()) {
+            Some(cx) => {
+                signer::expire_in(&cx, now, &self.keychain, &entropy, &mut self.state, bufs)
+            }
+            None => signer::expire(now, &self.keychain, &entropy, &mut self.state, bufs),
+        }
         .expect("expire")
-        .map(|r| own(Outcome::Respond(r)))
+        .map(|r| own(Outcome::Respond(r)));
+        self.assert_wiped();
+        got
     }
 
     pub fn approve_nostrconnect(
@@ -284,20 +331,37 @@ impl Signer {
         trust: TrustLevel,
     ) -> Result<Got, signer_core::Error> {
         let entropy = self.entropy();
-        signer::approve_nostrconnect(
-            self.now,
-            uri,
-            &user.ours(),
-            trust,
-            &self.keychain,
-            &entropy,
-            &mut self.state,
-            Buffers {
-                scratch: &mut self.scratch,
-                out: &mut self.out,
-            },
-        )
-        .map(|r| own(Outcome::Respond(r)))
+        let bufs = Buffers {
+            scratch: &mut self.scratch,
+            out: &mut self.out,
+        };
+        let (now, user) = (self.now, user.ours());
+        let got = match self.counter.is_multiple_of(2).then(|| self.kept.get()) {
+            Some(cx) => signer::approve_nostrconnect_in(
+                &cx,
+                now,
+                uri,
+                &user,
+                trust,
+                &self.keychain,
+                &entropy,
+                &mut self.state,
+                bufs,
+            ),
+            None => signer::approve_nostrconnect(
+                now,
+                uri,
+                &user,
+                trust,
+                &self.keychain,
+                &entropy,
+                &mut self.state,
+                bufs,
+            ),
+        }
+        .map(|r| own(Outcome::Respond(r)));
+        self.assert_wiped();
+        got
     }
 }
 

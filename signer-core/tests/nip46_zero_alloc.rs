@@ -51,22 +51,37 @@ fn got(s: &Signer, x: Sum) -> Got {
     }
 }
 
-/// `handle_request`, measured.
+/// `handle_request` (every other call `handle_request_in` with the signer's kept context),
+/// measured.
 fn handle(s: &mut Signer, json: &str, what: &str) -> Got {
     let entropy = s.entropy();
+    let kept = s.counter.is_multiple_of(2);
     let (n, x) = allocations(|| {
-        sum(signer::handle_request(
-            s.now,
-            json.as_bytes(),
-            &s.keychain,
-            &entropy,
-            &mut s.state,
-            Buffers {
-                scratch: &mut s.scratch,
-                out: &mut s.out,
-            },
-        )
-        .unwrap())
+        let bufs = Buffers {
+            scratch: &mut s.scratch,
+            out: &mut s.out,
+        };
+        let outcome = if kept {
+            signer::handle_request_in(
+                &s.kept.get(),
+                s.now,
+                json.as_bytes(),
+                &s.keychain,
+                &entropy,
+                &mut s.state,
+                bufs,
+            )
+        } else {
+            signer::handle_request(
+                s.now,
+                json.as_bytes(),
+                &s.keychain,
+                &entropy,
+                &mut s.state,
+                bufs,
+            )
+        };
+        sum(outcome.unwrap())
     });
     assert_eq!(n, 0, "{what}: {n} allocations");
     got(s, x)

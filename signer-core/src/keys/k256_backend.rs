@@ -18,6 +18,19 @@ use zeroize::Zeroize;
 /// Nothing: k256 has no context to blind.
 pub(super) struct Ctx<'a>(PhantomData<&'a ()>);
 
+/// No memory needed.
+pub(super) type Memory = [u8; 0];
+
+/// Fresh context memory (none).
+pub(super) const fn memory() -> Memory {
+    []
+}
+
+/// An empty context (there is nothing to randomize).
+pub(super) fn new_ctx<'m>(_mem: &'m mut Memory, _seed: Option<&[u8; 32]>) -> Ctx<'m> {
+    Ctx(PhantomData)
+}
+
 /// Run `f` (there is nothing to randomize).
 pub(super) fn with_ctx<T>(_seed: Option<&[u8; 32]>, f: impl FnOnce(&Ctx<'_>) -> T) -> T {
     f(&Ctx(PhantomData))

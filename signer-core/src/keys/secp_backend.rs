@@ -17,14 +17,21 @@ use secp256k1::{
 /// a test checks the margin.
 pub(super) const CTX_WORDS: usize = 32;
 
-/// A libsecp256k1 context living in the caller's stack frame.
+/// Memory a context lives in, owned by the caller.
+pub(super) type Memory = [AlignedType; CTX_WORDS];
+
+/// Fresh context memory.
+pub(super) const fn memory() -> Memory {
+    [AlignedType::ZERO; CTX_WORDS]
+}
+
+/// A libsecp256k1 context living in caller-owned memory.
 pub(super) struct Ctx<'a>(Secp256k1<AllPreallocated<'a>>);
 
-/// Run `f` with a fresh context, randomized from `seed` when given (verification needs no
+/// Build a context in `mem`, randomized from `seed` when given (verification needs no
 /// blinding).
-pub(super) fn with_ctx<T>(seed: Option<&[u8; 32]>, f: impl FnOnce(&Ctx<'_>) -> T) -> T {
-    let mut buf = [AlignedType::ZERO; CTX_WORDS];
-    let Ok(mut secp) = Secp256k1::preallocated_new(&mut buf) else {
+pub(super) fn new_ctx<'m>(mem: &'m mut Memory, seed: Option<&[u8; 32]>) -> Ctx<'m> {
+    let Ok(mut secp) = Secp256k1::preallocated_new(mem) else {
         // Not reachable: the size is fixed by the linked libsecp256k1 and a test checks that
         // CTX_WORDS covers it with room to spare. Not input-dependent.
         panic!("libsecp256k1 context larger than CTX_WORDS");
@@ -32,7 +39,13 @@ pub(super) fn with_ctx<T>(seed: Option<&[u8; 32]>, f: impl FnOnce(&Ctx<'_>) -> T
     if let Some(seed) = seed {
         secp.seeded_randomize(seed);
     }
-    f(&Ctx(secp))
+    Ctx(secp)
+}
+
+/// Run `f` with a fresh context on this stack frame (see [`new_ctx`]).
+pub(super) fn with_ctx<T>(seed: Option<&[u8; 32]>, f: impl FnOnce(&Ctx<'_>) -> T) -> T {
+    let mut mem = memory();
+    f(&new_ctx(&mut mem, seed))
 }
 
 /// A validated secret scalar and, once computed, its key pair (public key).

@@ -108,6 +108,7 @@ pub mod uri;
 pub use activity::{Activity, Verdict};
 pub use signer::{
     Approval, Buffers, Entropy, IgnoreReason, KeySource, OUT_LEN, Outcome, PendingApproval,
-    PublishRelays, Reply, SCRATCH_LEN, approve_nostrconnect, decide, expire, handle_request,
+    PublishRelays, Reply, SCRATCH_LEN, approve_nostrconnect, approve_nostrconnect_in, decide,
+    decide_in, expire, expire_in, handle_request, handle_request_in,
 };
 pub use state::State;

@@ -73,8 +73,10 @@
 //! | `expire` | 18 KiB |
 //! | `State::encode` + `State::decode_into` | 13 KiB |
 //!
-//! Unoptimised debug builds peak at about 230 KiB. `scratch` is zeroed before every call
-//! returns: it held decrypted requests and results.
+//! Unoptimised debug builds peak at about 230 KiB. Before every call returns, the part of
+//! `scratch` it used is zeroed (decrypted requests, parameters, results): the pieces it lends
+//! itself are capped at what the request can need, so a small request wipes a few KiB, not
+//! 256 KiB. Bytes the caller left elsewhere in `scratch` are not touched.
 //!
 //! # Randomness
 //!
@@ -82,6 +84,12 @@
 //! (the reply's NIP-44 nonce and a `nip44_encrypt` nonce, the reply's BIP-340 aux and a
 //! `sign_event` aux), the second is SHA-256 of a label and the first, so no nonce is ever reused
 //! even if the client asks to encrypt to itself.
+//!
+//! Each entry point blinds a fresh curve context from [`Entropy::aux`] (the iOS NSE is a fresh
+//! process per push, so it blinds once per push either way). A signer that lives on can call
+//! the `*_in` twins ([`handle_request_in`] and the others) with one
+//! [`KeptContext`](crate::keys::KeptContext) and skip that per-call cost, about a tenth of a
+//! `sign_event` request with libsecp256k1.
 //!
 //! # Design notes
 //!
@@ -1043,12 +1051,13 @@ fn seal<'o>(
     crypto: &Crypto,
     entropy: &Entropy,
     len: usize,
-    scratch: &mut [u8],
+    scratch: &mut Scratch<'_>,
     out: &'o mut [u8],
 ) -> Result<&'o [u8], Error> {
     let response = out.get(..len).ok_or(Error::BufferTooSmall)?;
-    let n = crypto.encrypt(entropy, response, scratch)?;
-    let content = scratch.get(..n).ok_or(Error::BufferTooSmall)?;
+    let room = scratch.for_reply(crypto, len)?;
+    let n = crypto.encrypt(entropy, response, room)?;
+    let content = room.get(..n).ok_or(Error::BufferTooSmall)?;
     let content = core::str::from_utf8(content).map_err(|_| Error::Malformed("utf-8"))?;
     let hex = client.to_hex();
     let hex = core::str::from_utf8(&hex).map_err(|_| Error::Malformed("hex"))?;
@@ -1115,16 +1124,103 @@ fn response_region(out: &mut [u8], scheme: Scheme) -> Result<&mut [u8], Error> {
     out.get_mut(..limit).ok_or(Error::BufferTooSmall)
 }
 
-/// Zero the part of `scratch` the core uses: it held decrypted requests, parameters and
-/// results (DM plaintexts, signed events) that should not outlive the call.
+/// Room past twice the request's `content` length that a result may take: a `switch_relays`
+/// answer (every account relay, JSON-escaped) or a signed event's added fields (a few hundred
+/// bytes).
+const RESULT_SLACK: usize = 2 + MAX_RELAYS * (3 + 6 * super::uri::MAX_RELAY_URL_LEN);
+
+/// The caller's `scratch`, lent out in pieces no larger than the request at hand can need,
+/// remembering how far each piece reaches, so that the wipe when it drops zeroes exactly the
+/// bytes a callee could have written: decrypted requests, parameters, results (DM plaintexts,
+/// signed events) that must not outlive the call. A request of a few hundred bytes touches a
+/// few KiB, and wiping all 256 KiB on every call cost about 3% of a `sign_event` request.
 ///
-/// A plain `fill` (memset speed), not `zeroize`'s byte-by-byte volatile writes, which cost
-/// ~100 µs per call over 256 KiB: `scratch` is the caller's memory and outlives this call, so
-/// the compiler cannot treat these stores as dead and drop them.
-fn wipe(scratch: &mut [u8]) {
-    let used = scratch.len().min(SCRATCH_LEN);
-    if let Some(region) = scratch.get_mut(..used) {
-        region.fill(0);
+/// The pieces are capped by length, so a callee cannot write past what is recorded: a wrong
+/// cap shows up as a "result too large" error, never as an unwiped byte. Every test of the
+/// harness (`tests/nip46_harness.rs`) checks that the whole scratch is zero after each call.
+struct Scratch<'s> {
+    buf: &'s mut [u8],
+    /// Bytes lent from the start of the decrypted-request, parameter and result regions.
+    lent: [usize; 3],
+    /// Bytes lent from the start of `buf` for the reply's ciphertext.
+    sealed: usize,
+}
+
+impl<'s> Scratch<'s> {
+    /// `buf` is at least [`SCRATCH_LEN`] long ([`check_buffers`]).
+    fn new(buf: &'s mut [u8]) -> Self {
+        Self {
+            buf,
+            lent: [0; 3],
+            sealed: 0,
+        }
+    }
+
+    /// The decrypted-request, parameter and result regions, for a request whose `content` is
+    /// `content_len` bytes (before unescaping): its plaintext, any unescaped content or
+    /// parameter fit in `content_len`; a result (a signed event, a ciphertext of a parameter,
+    /// the relay list) fits in twice that plus [`RESULT_SLACK`].
+    fn regions(&mut self, content_len: usize) -> Result<Regions<'_>, Error> {
+        let caps = [
+            content_len.min(PLAIN_LEN),
+            content_len.min(PARAM_LEN),
+            content_len
+                .saturating_mul(2)
+                .saturating_add(RESULT_SLACK)
+                .min(MAX_RESULT_LEN),
+        ];
+        for (lent, cap) in self.lent.iter_mut().zip(caps) {
+            *lent = (*lent).max(cap);
+        }
+        let (plain, rest) = self
+            .buf
+            .split_at_mut_checked(PLAIN_LEN)
+            .ok_or(Error::BufferTooSmall)?;
+        let (param, rest) = rest
+            .split_at_mut_checked(PARAM_LEN)
+            .ok_or(Error::BufferTooSmall)?;
+        let [plain_cap, param_cap, result_cap] = caps;
+        Ok((
+            plain.get_mut(..plain_cap).ok_or(Error::BufferTooSmall)?,
+            param.get_mut(..param_cap).ok_or(Error::BufferTooSmall)?,
+            rest.get_mut(..result_cap).ok_or(Error::BufferTooSmall)?,
+        ))
+    }
+
+    /// Room for the ciphertext of a `len`-byte response in `crypto`'s scheme.
+    fn for_reply(&mut self, crypto: &Crypto, len: usize) -> Result<&mut [u8], Error> {
+        let need = match crypto {
+            Crypto::Nip44(_) => nip44_b64_len(len),
+            Crypto::Nip04(_) => nip04_len(len),
+        }
+        .min(SCRATCH_LEN);
+        self.sealed = self.sealed.max(need);
+        self.buf.get_mut(..need).ok_or(Error::BufferTooSmall)
+    }
+
+    /// Zero everything lent out. A plain `fill` (memset speed), not `zeroize`'s byte-by-byte
+    /// volatile writes: `buf` is the caller's memory and outlives this call, so the compiler
+    /// cannot treat these stores as dead and drop them.
+    fn wipe(&mut self) {
+        let [plain, param, result] = self.lent;
+        let spans = [
+            (0, plain.max(self.sealed)),
+            (PLAIN_LEN, param),
+            (PLAIN_LEN + PARAM_LEN, result),
+        ];
+        for (start, len) in spans {
+            if let Some(span) = self.buf.get_mut(start..start.saturating_add(len)) {
+                span.fill(0);
+            }
+        }
+        self.lent = [0; 3];
+        self.sealed = 0;
+    }
+}
+
+impl Drop for Scratch<'_> {
+    fn drop(&mut self) {
+        self.wipe();
     }
 }
 
@@ -1155,20 +1251,6 @@ fn reply_relays(state: &State, account: &[u8; 32], client: &[u8; 32]) -> Publish
         .client_of(account, client)
         .map_or(&[][..], |c| &c.relays[..]);
     publish_relays(client_relays, account_relays)
-}
-
-/// Split `scratch` into the decrypted-request, parameter and result regions.
-fn regions(scratch: &mut [u8]) -> Result<Regions<'_>, Error> {
-    let (plain, rest) = scratch
-        .split_at_mut_checked(PLAIN_LEN)
-        .ok_or(Error::BufferTooSmall)?;
-    let (param, rest) = rest
-        .split_at_mut_checked(PARAM_LEN)
-        .ok_or(Error::BufferTooSmall)?;
-    let result = rest
-        .get_mut(..MAX_RESULT_LEN)
-        .ok_or(Error::BufferTooSmall)?;
-    Ok((plain, param, result))
 }
 
 /// Decrypt an event's content with `crypto` into `plain` (using `tmp` to unescape a content
@@ -1224,22 +1306,36 @@ pub fn handle_request<'b, K: KeySource + ?Sized>(
     state: &mut State,
     bufs: Buffers<'b>,
 ) -> Result<Outcome<'b>, Error> {
+    Context::with(&context_seed(entropy), |cx| {
+        handle_request_in(cx, now, request_event_json, keys, entropy, state, bufs)
+    })
+}
+
+/// [`handle_request`] in the caller's curve context, for a signer that lives on and keeps one
+/// [`KeptContext`](crate::keys::KeptContext) instead of blinding a new one per call.
+pub fn handle_request_in<'b, K: KeySource + ?Sized>(
+    cx: &Context<'_>,
+    now: u64,
+    request_event_json: &[u8],
+    keys: &K,
+    entropy: &Entropy,
+    state: &mut State,
+    bufs: Buffers<'b>,
+) -> Result<Outcome<'b>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
-    let result = Context::with(&context_seed(entropy), |curve| {
-        handle_request_inner(
-            curve,
-            now,
-            request_event_json,
-            keys,
-            entropy,
-            state,
-            scratch,
-            out,
-        )
-    });
-    wipe(scratch);
-    result
+    // Wiped when it drops, however the call ends.
+    let mut scratch = Scratch::new(scratch);
+    handle_request_inner(
+        cx,
+        now,
+        request_event_json,
+        keys,
+        entropy,
+        state,
+        &mut scratch,
+        out,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1250,7 +1346,7 @@ fn handle_request_inner<'b, K: KeySource + ?Sized>(
     keys: &K,
     entropy: &Entropy,
     state: &mut State,
-    scratch: &mut [u8],
+    scratch: &mut Scratch<'_>,
     out: &'b mut [u8],
 ) -> Result<Outcome<'b>, Error> {
     if request_event_json.len() > MAX_EVENT_LEN {
@@ -1290,7 +1386,7 @@ fn handle_request_inner<'b, K: KeySource + ?Sized>(
     let crypto = Crypto::new(scheme, &transport, &client_pk);
 
     let step = {
-        let (plain, param, result) = regions(scratch)?;
+        let (plain, param, result) = scratch.regions(ev.content.raw().len())?;
         let plaintext = match open_content(ev.content, &crypto, plain, result) {
             Ok(p) => p,
             Err(reason) => return Ok(Outcome::Ignore(reason)),
@@ -1379,11 +1475,9 @@ pub fn decide<'b, K: KeySource + ?Sized>(
     state: &mut State,
     bufs: Buffers<'b>,
 ) -> Result<Outcome<'b>, Error> {
-    check_buffers(&bufs)?;
-    let Buffers { scratch, out } = bufs;
-    let result = Context::with(&context_seed(entropy), |curve| {
-        decide_inner(
-            curve,
+    Context::with(&context_seed(entropy), |cx| {
+        decide_in(
+            cx,
             now,
             pending_id,
             approval,
@@ -1391,12 +1485,39 @@ pub fn decide<'b, K: KeySource + ?Sized>(
             keys,
             entropy,
             state,
-            scratch,
-            out,
+            bufs,
         )
-    });
-    wipe(scratch);
-    result
+    })
+}
+
+/// [`decide`] in the caller's curve context (see [`handle_request_in`]).
+#[allow(clippy::too_many_arguments)]
+pub fn decide_in<'b, K: KeySource + ?Sized>(
+    cx: &Context<'_>,
+    now: u64,
+    pending_id: &[u8; 32],
+    approval: Approval,
+    request_event_json: &[u8],
+    keys: &K,
+    entropy: &Entropy,
+    state: &mut State,
+    bufs: Buffers<'b>,
+) -> Result<Outcome<'b>, Error> {
+    check_buffers(&bufs)?;
+    let Buffers { scratch, out } = bufs;
+    let mut scratch = Scratch::new(scratch);
+    decide_inner(
+        cx,
+        now,
+        pending_id,
+        approval,
+        request_event_json,
+        keys,
+        entropy,
+        state,
+        &mut scratch,
+        out,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1409,7 +1530,7 @@ fn decide_inner<'b, K: KeySource + ?Sized>(
     keys: &K,
     entropy: &Entropy,
     state: &mut State,
-    scratch: &mut [u8],
+    scratch: &mut Scratch<'_>,
     out: &'b mut [u8],
 ) -> Result<Outcome<'b>, Error> {
     let Some(pi) = state.pending_index(pending_id) else {
@@ -1444,7 +1565,7 @@ fn decide_inner<'b, K: KeySource + ?Sized>(
         {
             return Err(MISMATCH);
         }
-        let (plain, param, result) = regions(scratch)?;
+        let (plain, param, result) = scratch.regions(ev.content.raw().len())?;
         let plaintext = open_content(ev.content, &crypto, plain, result).map_err(|_| MISMATCH)?;
         let env = Envelope::parse(plaintext).map_err(|_| MISMATCH)?;
         if !env.id.eq_str(&pending.rpc_id) || scheme_of(ev.content) != pending.scheme {
@@ -1507,13 +1628,24 @@ pub fn expire<'b, K: KeySource + ?Sized>(
     state: &mut State,
     bufs: Buffers<'b>,
 ) -> Result<Option<Reply<'b>>, Error> {
+    Context::with(&context_seed(entropy), |cx| {
+        expire_in(cx, now, keys, entropy, state, bufs)
+    })
+}
+
+/// [`expire`] in the caller's curve context (see [`handle_request_in`]).
+pub fn expire_in<'b, K: KeySource + ?Sized>(
+    cx: &Context<'_>,
+    now: u64,
+    keys: &K,
+    entropy: &Entropy,
+    state: &mut State,
+    bufs: Buffers<'b>,
+) -> Result<Option<Reply<'b>>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
-    let result = Context::with(&context_seed(entropy), |curve| {
-        expire_inner(curve, now, keys, entropy, state, scratch, out)
-    });
-    wipe(scratch);
-    result
+    let mut scratch = Scratch::new(scratch);
+    expire_inner(cx, now, keys, entropy, state, &mut scratch, out)
 }
 
 fn expire_inner<'b, K: KeySource + ?Sized>(
@@ -1522,7 +1654,7 @@ fn expire_inner<'b, K: KeySource + ?Sized>(
     keys: &K,
     entropy: &Entropy,
     state: &mut State,
-    scratch: &mut [u8],
+    scratch: &mut Scratch<'_>,
     out: &'b mut [u8],
 ) -> Result<Option<Reply<'b>>, Error> {
     // Held requests of removed accounts cannot be answered (no key) and are skipped; normally
@@ -1592,15 +1724,39 @@ pub fn approve_nostrconnect<'b, K: KeySource + ?Sized>(
     state: &mut State,
     bufs: Buffers<'b>,
 ) -> Result<Reply<'b>, Error> {
+    Context::with(&context_seed(entropy), |cx| {
+        approve_nostrconnect_in(cx, now, uri, account, trust, keys, entropy, state, bufs)
+    })
+}
+
+/// [`approve_nostrconnect`] in the caller's curve context (see [`handle_request_in`]).
+#[allow(clippy::too_many_arguments)]
+pub fn approve_nostrconnect_in<'b, K: KeySource + ?Sized>(
+    cx: &Context<'_>,
+    now: u64,
+    uri: &str,
+    account: &PublicKey,
+    trust: TrustLevel,
+    keys: &K,
+    entropy: &Entropy,
+    state: &mut State,
+    bufs: Buffers<'b>,
+) -> Result<Reply<'b>, Error> {
     check_buffers(&bufs)?;
     let Buffers { scratch, out } = bufs;
-    let result = Context::with(&context_seed(entropy), |curve| {
-        approve_nostrconnect_inner(
-            curve, now, uri, account, trust, keys, entropy, state, scratch, out,
-        )
-    });
-    wipe(scratch);
-    result
+    let mut scratch = Scratch::new(scratch);
+    approve_nostrconnect_inner(
+        cx,
+        now,
+        uri,
+        account,
+        trust,
+        keys,
+        entropy,
+        state,
+        &mut scratch,
+        out,
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -1613,7 +1769,7 @@ fn approve_nostrconnect_inner<'b, K: KeySource + ?Sized>(
     keys: &K,
     entropy: &Entropy,
     state: &mut State,
-    scratch: &mut [u8],
+    scratch: &mut Scratch<'_>,
     out: &'b mut [u8],
 ) -> Result<Reply<'b>, Error> {
     let uri = NostrConnectUri::parse(uri)?;
