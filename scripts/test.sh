@@ -24,5 +24,9 @@ cargo test --workspace --locked
 step "signer-core on its default k256 backend (same vectors and differential tests)"
 cargo test -p signer-core --locked
 
+step "signer-core on k256 with precomputed tables (crypto vectors and differential tests)"
+cargo test -p signer-core --locked --features precomputed-tables \
+  --test bip340_vectors --test nip44_vectors --test nip44_diff --test event_diff --test nip04_diff
+
 step "no_std + no-alloc staticlib, driven from C"
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}/nostd" nostd-check/run.sh
