@@ -1,12 +1,13 @@
 //! Sequences of operations against one signer: pair, requests of every method, approve/deny of
 //! held requests, time passing, state save/load, replays. Never panics; the state always
-//! round-trips; a request that was answered or held is never answered again when replayed.
+//! round-trips; a request that was answered or held is never answered again when replayed;
+//! every call leaves the scratch buffer zeroed.
 #![no_main]
 
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use signer_core::nip46::{self, Approval, Buffers, Outcome, State};
-use signer_core_fuzz::{Harness, Keys, NOW, entropy};
+use signer_core_fuzz::{Harness, KEPT, Keys, NOW, assert_wiped, entropy};
 
 #[derive(Arbitrary, Debug)]
 enum Op {
@@ -83,14 +84,30 @@ fuzz_target!(|ops: Vec<Op>| {
                     scratch: &mut h.scratch,
                     out: &mut h.out,
                 };
-                let outcome =
-                    nip46::handle_request(now, &ev, &Keys, &entropy(n), &mut h.state, bufs)
-                        .expect("no caller error");
+                let e = entropy(n);
+                // Even steps use the context kept for the run, odd ones a per-call context.
+                let outcome = if n % 2 == 0 {
+                    KEPT.with(|kept| {
+                        nip46::handle_request_in(
+                            &kept.get(),
+                            now,
+                            &ev,
+                            &Keys,
+                            &e,
+                            &mut h.state,
+                            bufs,
+                        )
+                    })
+                } else {
+                    nip46::handle_request(now, &ev, &Keys, &e, &mut h.state, bufs)
+                }
+                .expect("no caller error");
                 match outcome {
                     Outcome::Ask(p) => held.push((p.id, ev)),
                     Outcome::Respond(_) => answered.push(ev),
                     Outcome::Ignore(_) => {}
                 }
+                assert_wiped(&h.scratch);
             }
             Op::Decide { index, approve } => {
                 if held.is_empty() {
@@ -117,6 +134,7 @@ fuzz_target!(|ops: Vec<Op>| {
                     &mut h.state,
                     bufs,
                 );
+                assert_wiped(&h.scratch);
             }
             Op::Advance(secs) => {
                 now += u64::from(secs);
@@ -125,10 +143,14 @@ fuzz_target!(|ops: Vec<Op>| {
                         scratch: &mut h.scratch,
                         out: &mut h.out,
                     };
-                    match nip46::expire(now, &Keys, &entropy(n), &mut h.state, bufs) {
-                        Ok(Some(_)) => {}
-                        Ok(None) => break,
+                    let more = match nip46::expire(now, &Keys, &entropy(n), &mut h.state, bufs) {
+                        Ok(Some(_)) => true,
+                        Ok(None) => false,
                         Err(e) => panic!("expire failed: {e}"),
+                    };
+                    assert_wiped(&h.scratch);
+                    if !more {
+                        break;
                     }
                 }
             }

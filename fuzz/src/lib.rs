@@ -2,10 +2,16 @@
 //! (signed, NIP-44 encrypted) requests, and the caller-owned buffers.
 
 use signer_core::event::EventTemplate;
-use signer_core::keys::{PublicKey, SecretKey};
+use signer_core::keys::{ContextMemory, KeptContext, PublicKey, SecretKey};
 use signer_core::nip44::{self, ConversationKey};
 use signer_core::nip46::perms::TrustLevel;
 use signer_core::nip46::{self, Buffers, Entropy, KeySource, OUT_LEN, Outcome, SCRATCH_LEN, State};
+
+thread_local! {
+    /// A curve context kept for the whole fuzzing run (leaked memory: one per thread).
+    pub static KEPT: KeptContext<'static> =
+        KeptContext::new(Box::leak(Box::new(ContextMemory::new())), &[0x42; 32]);
+}
 
 /// Virtual "now" for every target.
 pub const NOW: u64 = 1_700_000_000;
@@ -127,17 +133,28 @@ impl Harness {
         ev
     }
 
-    /// Feed an event; whether it produced a reply or a held request.
+    /// Feed an event; whether it produced a reply or a held request. Even `n` goes through
+    /// `handle_request_in` with a context kept across calls, odd `n` through `handle_request`.
     pub fn handle(&mut self, now: u64, event: &[u8], n: u8) -> bool {
         let bufs = Buffers {
             scratch: &mut self.scratch,
             out: &mut self.out,
         };
-        match nip46::handle_request(now, event, &Keys, &entropy(n), &mut self.state, bufs) {
+        let e = entropy(n);
+        let outcome = if n % 2 == 0 {
+            KEPT.with(|kept| {
+                nip46::handle_request_in(&kept.get(), now, event, &Keys, &e, &mut self.state, bufs)
+            })
+        } else {
+            nip46::handle_request(now, event, &Keys, &e, &mut self.state, bufs)
+        };
+        let answered = match outcome {
             Ok(Outcome::Respond(_) | Outcome::Ask(_)) => true,
             Ok(Outcome::Ignore(_)) => false,
             Err(e) => panic!("handle_request returned Err for a caller doing nothing wrong: {e}"),
-        }
+        };
+        assert_wiped(&self.scratch);
+        answered
     }
 
     /// The snapshot bytes (to compare states).
@@ -146,6 +163,14 @@ impl Harness {
         let n = self.state.encode(&mut buf).expect("encode");
         buf.truncate(n);
         buf
+    }
+}
+
+/// Everything the core wrote into `scratch` was zeroed before it returned (the harness hands
+/// it over zeroed).
+pub fn assert_wiped(scratch: &[u8]) {
+    if let Some(i) = scratch.iter().position(|&b| b != 0) {
+        panic!("scratch not wiped: byte {i} is nonzero");
     }
 }
 
