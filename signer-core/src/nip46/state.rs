@@ -19,8 +19,9 @@
 //! [`MAX_ACCOUNTS`] accounts, [`MAX_CLIENTS`] clients per account, [`MAX_PENDING`] held
 //! requests, [`MAX_SEEN`] remembered request ids. The replay window keeps an id until its
 //! window ends; when more than [`MAX_SEEN`] requests arrive within one window (only a flood
-//! does that) the entry whose window ends first is forgotten, and a replay of it would be
-//! answered again (as a new request, with the client's current permissions).
+//! does that) the entry whose window ends first — of several ending together, the one seen
+//! first — is forgotten, and a replay of it would be answered again (as a new request, with the
+//! client's current permissions).
 //!
 //! # Encoding (version 1)
 //!
@@ -70,7 +71,7 @@ pub const MAX_CLIENTS: usize = 16;
 /// reply instead of being held.
 pub const MAX_PENDING: usize = 16;
 /// Most request ids remembered for the replay window. When full, the entry closest to the end
-/// of its window is forgotten first.
+/// of its window is forgotten first (of several ending together, the one seen first).
 pub const MAX_SEEN: usize = 512;
 /// Longest JSON-RPC request id kept for a held request (nostr-tools, NDK and rust-nostr send
 /// 8–36 characters). A request that must be held with a longer id gets an error reply.
@@ -585,6 +586,9 @@ impl State {
             self.seen.retain(|s| s.until >= now && s.id != id);
         }
         if self.seen.is_full() {
+            // `min_by_key` takes the first of equal windows, and `remove` (not `swap_remove`)
+            // keeps insertion order, so among ids whose windows end together the one seen
+            // longest ago goes: a flood within one second must not forget the newest id.
             let oldest = self
                 .seen
                 .iter()
@@ -592,7 +596,7 @@ impl State {
                 .min_by_key(|(_, s)| s.until)
                 .map(|(i, _)| i);
             if let Some(i) = oldest {
-                self.seen.swap_remove(i);
+                self.seen.remove(i);
             }
         }
         let _ = self.seen.push(Seen { id, until });
@@ -1029,4 +1033,48 @@ pub(crate) fn decide_for(
     kind: Option<u16>,
 ) -> Decision {
     perms::decide(&client.perms, method, kind, &account.protected)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: usize) -> [u8; 32] {
+        let mut id = [0u8; 32];
+        id[..8].copy_from_slice(&(n as u64).to_be_bytes());
+        id
+    }
+
+    /// A flood within one window (every id's window ends at the same second) forgets the ids
+    /// seen first, never the newest.
+    #[test]
+    fn a_full_window_forgets_the_oldest_of_equal_windows() {
+        let mut s = State::new();
+        let (now, until) = (1_000, 1_300);
+        let flood = MAX_SEEN + 40;
+        for n in 0..flood {
+            s.remember(id(n), until, now);
+        }
+        assert_eq!(s.seen.len(), MAX_SEEN);
+        for n in 0..flood {
+            assert_eq!(s.has_seen(&id(n), now), n >= flood - MAX_SEEN, "id {n}");
+        }
+    }
+
+    /// Otherwise the window ending first goes first, and expired entries make room.
+    #[test]
+    fn a_full_window_forgets_the_earliest_window_end() {
+        let mut s = State::new();
+        let now = 1_000;
+        // Windows end at 2000, 1999, 1998, ...: the last ones remembered end first.
+        for n in 0..MAX_SEEN {
+            s.remember(id(n), 2_000 - n as u64, now);
+        }
+        s.remember(id(MAX_SEEN), 3_000, now);
+        assert!(!s.has_seen(&id(MAX_SEEN - 1), now), "earliest end kept");
+        assert!(s.has_seen(&id(0), now) && s.has_seen(&id(MAX_SEEN), now));
+        // Past every old window: all of them are dropped, nothing else.
+        s.remember(id(MAX_SEEN + 1), 3_000, 2_001);
+        assert_eq!(s.seen.len(), 2);
+    }
 }
