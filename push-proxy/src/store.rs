@@ -142,12 +142,23 @@ pub struct RedbStore {
 }
 
 impl RedbStore {
-    /// Open or create the database file.
+    /// Open or create the database file. A new file is created owner-only (0600 on Unix),
+    /// whatever the umask: it maps signer pubkeys to device tokens.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
+        let mut opts = std::fs::OpenOptions::new();
+        opts.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let file = opts
+            .open(path)
+            .map_err(|e| StoreError::msg(format!("{}: {e}", path.display())))?;
         let db = Database::builder()
             // Reads happen once at startup; keep the page cache small.
             .set_cache_size(4 * 1024 * 1024)
-            .create(path)
+            .create_file(file)
             .map_err(StoreError::from)?;
         let txn = db.begin_write().map_err(StoreError::from)?;
         txn.open_table(REGISTRATIONS).map_err(StoreError::from)?;
@@ -287,6 +298,12 @@ mod tests {
         let path = dir.join("t.redb");
         let _ = std::fs::remove_file(&path);
         let s = RedbStore::open(&path).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "store file mode {mode:o}");
+        }
         let r = Registration {
             pubkey: [1; 32],
             token: vec![0xab; 32],

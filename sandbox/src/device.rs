@@ -20,7 +20,7 @@ use zeroize::Zeroizing;
 use crate::SandboxError;
 use crate::apns::Push;
 use crate::net::{self, NetError};
-use crate::store::{read_optional, remove_durable, write_atomic};
+use crate::store::{create_private_dir, read_optional, remove_durable, write_atomic};
 use crate::timing::{FetchSource, RequestTiming, Timings};
 
 const KEY_FILE: &str = "device-key";
@@ -299,7 +299,8 @@ impl Device {
                 .bytes;
             write_atomic(&state_path, &state).map_err(|e| io(STATE_FILE, e))?;
         }
-        std::fs::create_dir_all(cfg.dir.join(HELD_DIR)).map_err(|e| io(HELD_DIR, e))?;
+        // Held requests are raw (encrypted) events, but who asked what is the user's business.
+        create_private_dir(&cfg.dir.join(HELD_DIR)).map_err(|e| io(HELD_DIR, e))?;
         let (events, _) = broadcast::channel(256);
         tracing::info!(user = %short(&user), token = %short(&token), "device ready");
         Ok(Self {

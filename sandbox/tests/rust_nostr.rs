@@ -266,5 +266,13 @@ async fn state_persists_across_sandbox_restart() {
             .permissions()
             .mode();
         assert_eq!(mode & 0o077, 0, "the key file is private");
+        // So is everything else the sandbox keeps: held requests, the proxy's token store.
+        for name in ["held", "proxy.redb"] {
+            let mode = std::fs::metadata(dir.0.join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{name} is private (mode {mode:o})");
+        }
     }
 }
