@@ -44,6 +44,16 @@ pub struct Memory {
     out: Vec<u8>,
 }
 
+impl Memory {
+    /// Lent to one signer call.
+    fn bufs(&mut self) -> Buffers<'_> {
+        Buffers {
+            scratch: &mut self.scratch,
+            out: &mut self.out,
+        }
+    }
+}
+
 impl Default for Memory {
     fn default() -> Self {
         Self {
@@ -105,10 +115,7 @@ impl Fixture {
             &Keychain,
             &entropy(),
             &mut state,
-            Buffers {
-                scratch: &mut mem.scratch,
-                out: &mut mem.out,
-            },
+            mem.bufs(),
         )
         .unwrap();
         assert!(
@@ -151,10 +158,7 @@ impl Fixture {
             &Keychain,
             &entropy(),
             &mut state,
-            Buffers {
-                scratch: &mut mem.scratch,
-                out: &mut mem.out,
-            },
+            mem.bufs(),
         )
         .unwrap();
         assert!(matches!(outcome, Outcome::Respond(_)), "{outcome:?}");
@@ -171,10 +175,7 @@ impl Fixture {
             &Keychain,
             &entropy(),
             state,
-            Buffers {
-                scratch: &mut mem.scratch,
-                out: &mut mem.out,
-            },
+            mem.bufs(),
         )
         .unwrap();
         assert!(matches!(outcome, Outcome::Respond(_)), "{outcome:?}");
@@ -191,10 +192,7 @@ impl Fixture {
             &Keychain,
             &entropy(),
             &mut state,
-            Buffers {
-                scratch: &mut mem.scratch,
-                out: &mut mem.out,
-            },
+            mem.bufs(),
         )
         .unwrap() else {
             panic!("ours did not answer");
